@@ -1,0 +1,1 @@
+"""Continuum: the shared information system of a statewide human-trafficking response."""

@@ -1,0 +1,286 @@
+"""A case is one trafficking situation; people take part in it in roles; exploitation is what happened."""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING, ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from continuum.access.models import Agency, Region, Town
+from continuum.cases.classification import AgeGroup, TraffickingType
+from continuum.core.htcds import (
+    CaseStatus,
+    LabourIndustry,
+    PerpetratorRole,
+    TraffickingEventType,
+    TraffickingStatus,
+)
+from continuum.core.models import TimeStamped, Versioned
+from continuum.core.sensitivity import Sensitivity
+from continuum.people.ages import age_at_exploitation, ctdc_age_band, is_minor
+from continuum.people.models import Person
+
+if TYPE_CHECKING:
+    from continuum.access.models import User
+
+# Crockford's base 32 without I, L, O, U: easy to read aloud on a phone.
+_REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+REFERENCE_BITS = 60
+
+
+def new_reference(randbits: int | None = None) -> str:
+    """A case reference such as `CT-7KQ2-M9XD-4RT0`: 60 random bits, so it tells nothing about how
+    many cases exist and stays unique among millions."""
+    value = secrets.randbits(REFERENCE_BITS) if randbits is None else randbits
+    chars = []
+    for _ in range(REFERENCE_BITS // 5):
+        chars.append(_REFERENCE_ALPHABET[value & 31])
+        value >>= 5
+    code = "".join(chars)
+    return f"CT-{code[:4]}-{code[4:8]}-{code[8:]}"
+
+
+class ReferralSource(models.TextChoices):
+    LAW_ENFORCEMENT = "law_enforcement", "Law enforcement"
+    SERVICE_PROVIDER = "service_provider", "Service provider"
+    COMMUNITY = "community", "Community member"
+    HOTLINE = "hotline", "Hotline"
+    SELF = "self", "Self-referral"
+    CHILD_WELFARE = "child_welfare", "Child welfare"
+    OTHER = "other", "Other"
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def restrict(self, user: User, action: str = "view") -> CaseQuerySet:
+        """The only way views, the API, exports and jobs may list or fetch cases."""
+        from continuum.access import policy
+
+        return policy.restrict_cases(self, user, action)
+
+
+class Case(Versioned):
+    """One trafficking situation (HTCDS Case)."""
+
+    reference = models.CharField(max_length=20, unique=True, default=new_reference, editable=False)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="cases")
+    town = models.ForeignKey(Town, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    lead_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="led_cases")
+    owner = models.ForeignKey(  # cas_CaseOwner
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_cases"
+    )
+    status = models.CharField(
+        max_length=16, choices=CaseStatus.choices, default=CaseStatus.ACTIVE
+    )  # cas_Status
+    # Referral details (HTCDS "Referral Details" section, incoming side).
+    referral_source = models.CharField(max_length=32, choices=ReferralSource.choices)
+    referring_agency = models.ForeignKey(  # cas_ReferringOrganisation
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="referred_cases"
+    )
+    incoming_referral_date = models.DateField()  # cas_IncomingReferralDate
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=64, blank=True)  # cas_ReasonForCaseClosure
+    # Derived from the exploitation records (continuum.cases.classification); never typed in.
+    trafficking_type = models.CharField(
+        max_length=16, choices=TraffickingType.choices, default=TraffickingType.UNDETERMINED, editable=False
+    )
+    age_group = models.CharField(
+        max_length=8, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN, editable=False
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        **Versioned.BASE_SENSITIVITY,
+        "reference": Sensitivity.CASE_FACT,
+        "region": Sensitivity.PUBLIC,
+        "town": Sensitivity.CASE_FACT,
+        "lead_agency": Sensitivity.CASE_FACT,
+        "owner": Sensitivity.CASE_FACT,
+        "status": Sensitivity.CASE_FACT,
+        "referral_source": Sensitivity.CASE_FACT,
+        "referring_agency": Sensitivity.CASE_FACT,
+        "incoming_referral_date": Sensitivity.CASE_FACT,
+        "opened_on": Sensitivity.CASE_FACT,
+        "closed_on": Sensitivity.CASE_FACT,
+        "closure_reason": Sensitivity.CASE_FACT,
+        "trafficking_type": Sensitivity.CASE_FACT,
+        "age_group": Sensitivity.CASE_FACT,
+    }
+
+    class Meta:
+        ordering = ["-opened_on", "reference"]
+        indexes = [
+            models.Index(fields=["region", "-opened_on"]),
+            models.Index(fields=["region", "age_group", "trafficking_type", "status"]),
+            models.Index(fields=["-opened_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ParticipantRole(models.TextChoices):
+    SURVIVOR = "survivor", "Survivor"
+    SUSPECT = "suspect", "Suspect"
+    WITNESS = "witness", "Witness"
+    GUARDIAN = "guardian", "Parent or guardian"
+    OTHER = "other", "Other"
+
+
+class Relationship(models.TextChoices):
+    """How a suspect or recruiter is related to the survivor (finer than HTCDS's three values)."""
+
+    FAMILY_CAREGIVER = "family_caregiver", "Family member or caregiver"
+    INTIMATE_PARTNER = "intimate_partner", "Intimate partner"
+    EMPLOYER = "employer", "Employer"
+    FRIEND_ACQUAINTANCE = "friend_acquaintance", "Friend or acquaintance"
+    STRANGER = "stranger", "Stranger"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Unknown"
+
+
+# HTCDS vic_RelationshipToTrafficker, derived from Continuum's finer list for export.
+HTCDS_RELATIONSHIP = {
+    Relationship.FAMILY_CAREGIVER: "Familial",
+    Relationship.INTIMATE_PARTNER: "Acquainted",
+    Relationship.EMPLOYER: "Acquainted",
+    Relationship.FRIEND_ACQUAINTANCE: "Acquainted",
+    Relationship.STRANGER: "Unaquainted",
+}
+
+
+class CaseParticipant(TimeStamped):
+    """A person's part in one case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=16, choices=ParticipantRole.choices)
+    # For survivors (HTCDS vic_TraffickingStatus).
+    trafficking_status = models.CharField(max_length=40, choices=TraffickingStatus.choices, blank=True)
+    # For suspects: their relationship to the survivor and their roles (HTCDS per_RoleInProcess).
+    relationship_to_survivor = models.CharField(max_length=32, choices=Relationship.choices, blank=True)
+    perpetrator_roles = models.JSONField(default=list, blank=True)
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        **TimeStamped.BASE_SENSITIVITY,
+        "id": Sensitivity.PUBLIC,
+        "case": Sensitivity.PUBLIC,
+        "person": Sensitivity.PUBLIC,
+        "role": Sensitivity.CASE_FACT,
+        "trafficking_status": Sensitivity.CASE_FACT,
+        "relationship_to_survivor": Sensitivity.CASE_FACT,
+        "perpetrator_roles": Sensitivity.CASE_FACT,
+    }
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person", "role"], name="participant_once_per_role"),
+        ]
+        indexes = [models.Index(fields=["person", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.role} in {self.case_id}"
+
+
+PERPETRATOR_ROLE_VALUES = frozenset(PerpetratorRole.values)
+
+
+class Exploitation(Versioned):
+    """What happened to one survivor in one case (HTCDS victim context, vic_*)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="exploitations")
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="exploitations")
+    types = models.JSONField(default=list)  # vic_TypeOfExploitation (multiselect)
+    sex_types = models.JSONField(default=list, blank=True)  # vic_TypeOfSexExploitation
+    labor_industry = models.CharField(
+        max_length=64, choices=LabourIndustry.choices, blank=True
+    )  # ISIC section
+    methods_of_control = models.JSONField(default=list, blank=True)  # vic_MethodsOfControl
+    recruitment_methods = models.JSONField(default=list, blank=True)  # vic_MethodOfRecruitment
+    recruitment_apps = models.JSONField(default=list, blank=True)  # vic_RecruitmentWebsitesAndApps
+    exploitation_apps = models.JSONField(default=list, blank=True)  # vic_ExploitationWebsitesAndApps
+    recruiter_relationship = models.CharField(max_length=32, choices=Relationship.choices, blank=True)
+    vulnerabilities = models.JSONField(default=list, blank=True)  # vic_Vulnerabilities
+    stated_age = models.PositiveSmallIntegerField(null=True, blank=True)  # vic_AgeWhenTrafficked, if stated
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        **Versioned.BASE_SENSITIVITY,
+        "case": Sensitivity.PUBLIC,
+        "survivor": Sensitivity.PUBLIC,
+        "types": Sensitivity.CASE_FACT,
+        "sex_types": Sensitivity.CASE_FACT,
+        "labor_industry": Sensitivity.CASE_FACT,
+        "methods_of_control": Sensitivity.CASE_FACT,
+        "recruitment_methods": Sensitivity.CASE_FACT,
+        "recruitment_apps": Sensitivity.CASE_FACT,
+        "exploitation_apps": Sensitivity.CASE_FACT,
+        "recruiter_relationship": Sensitivity.CASE_FACT,
+        "vulnerabilities": Sensitivity.CASE_FACT,
+        "stated_age": Sensitivity.CASE_FACT,
+        "start_date": Sensitivity.CASE_FACT,
+        "end_date": Sensitivity.CASE_FACT,
+    }
+
+    class Meta:
+        indexes = [models.Index(fields=["case"])]
+
+    def __str__(self) -> str:
+        return f"Exploitation {self.id}"
+
+    @property
+    def age_at_exploitation(self) -> int | None:
+        return age_at_exploitation(
+            stated_age=self.stated_age,
+            birth_date=self.survivor.birth_date,
+            exploitation_start=self.start_date,
+        )
+
+    @property
+    def was_minor(self) -> bool | None:
+        return is_minor(self.age_at_exploitation)
+
+    @property
+    def ctdc_age_band(self) -> str | None:
+        return ctdc_age_band(self.age_at_exploitation)
+
+    @property
+    def htcds_relationship_to_trafficker(self) -> str:
+        return (
+            HTCDS_RELATIONSHIP.get(Relationship(self.recruiter_relationship), "")
+            if self.recruiter_relationship
+            else ""
+        )
+
+
+class TraffickingLocation(TimeStamped):
+    """Where recruitment, transit or exploitation happened (HTCDS Historic Trafficking Events, hte_*)."""
+
+    exploitation = models.ForeignKey(Exploitation, on_delete=models.CASCADE, related_name="locations")
+    kind = models.CharField(max_length=16, choices=TraffickingEventType.choices)  # hte_Type
+    town = models.ForeignKey(Town, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    city = models.CharField(max_length=100, blank=True)  # hte_City
+    state = models.CharField(max_length=100, blank=True)  # hte_State
+    country = models.CharField(max_length=2, blank=True)  # hte_Country (ISO 3166)
+    date = models.DateField(null=True, blank=True)  # hte_Date
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        **TimeStamped.BASE_SENSITIVITY,
+        "id": Sensitivity.PUBLIC,
+        "exploitation": Sensitivity.PUBLIC,
+        "kind": Sensitivity.CASE_FACT,
+        "town": Sensitivity.CASE_FACT,
+        "city": Sensitivity.CASE_FACT,
+        "state": Sensitivity.CASE_FACT,
+        "country": Sensitivity.CASE_FACT,
+        "date": Sensitivity.CASE_FACT,
+    }
+
+    def __str__(self) -> str:
+        return f"{self.kind} location"

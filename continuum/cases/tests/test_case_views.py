@@ -1,0 +1,107 @@
+"""The case list and case page: only the coordinator, only the coordinator's region (until issue 3)."""
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from continuum.cases.models import Case
+from continuum.synth.personas import PERSONAS
+
+pytestmark = pytest.mark.django_db
+
+NOT_COORDINATORS = [p.username for p in PERSONAS if p.username != "coordinator"]
+
+
+def test_the_coordinator_sees_only_cases_of_their_region(client, persona):
+    coordinator = persona("coordinator")
+    client.force_login(coordinator)
+    response = client.get(reverse("cases:list"), {"page": 1})
+    assert response.status_code == 200
+    region = coordinator.membership.agency.region
+    expected = Case.objects.filter(region=region).count()
+    assert response.context["page"].paginator.count == expected > 0
+    assert {c.region_id for c in response.context["page"]} == {region.id}
+
+
+def test_filters_narrow_the_list_to_child_labor_cases(client, persona):
+    client.force_login(persona("coordinator"))
+    response = client.get(reverse("cases:list"), {"age_group": "minor", "trafficking_type": "labor"})
+    cases = list(response.context["page"].paginator.object_list)
+    assert cases, "the session world has child labor cases in Greater Hartford"
+    assert {(c.age_group, c.trafficking_type) for c in cases} == {("minor", "labor")}
+
+
+def test_search_finds_a_case_by_reference_and_by_survivor_name(client, persona):
+    coordinator = persona("coordinator")
+    client.force_login(coordinator)
+    case = Case.objects.filter(region=coordinator.membership.agency.region).first()
+    by_reference = client.get(reverse("cases:list"), {"q": case.reference.lower()})
+    assert [c.id for c in by_reference.context["page"]] == [case.id]
+    survivor = case.participants.get(role="survivor").person
+    by_name = client.get(reverse("cases:list"), {"q": survivor.last_name})
+    assert case.id in {c.id for c in by_name.context["page"].paginator.object_list}
+
+
+def test_bad_filter_values_are_explained_not_crashed_on(client, persona):
+    client.force_login(persona("coordinator"))
+    response = client.get(reverse("cases:list"), {"age_group": "elderly", "region": "atlantis", "page": "x"})
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() == {"age_group", "region"}
+    assert response.context["page"] is None
+    assert b"Some filters were not understood" in response.content
+
+
+def test_the_case_list_runs_the_same_few_queries_for_one_row_or_a_full_page(client, persona):
+    coordinator = persona("coordinator")
+    client.force_login(coordinator)
+    one = Case.objects.filter(region=coordinator.membership.agency.region).first()
+    counts = []
+    for params in ({}, {"q": one.reference}):
+        client.get(reverse("cases:list"), params)  # warm the session
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("cases:list"), params)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert len(response.context["page"]) == 1
+    assert counts[0] == counts[1] <= 11
+
+
+def test_the_coordinator_opens_a_case_of_their_region(client, persona):
+    coordinator = persona("coordinator")
+    client.force_login(coordinator)
+    case = Case.objects.filter(region=coordinator.membership.agency.region).first()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("cases:detail", args=[case.id]))
+    assert response.status_code == 200
+    assert case.reference.encode() in response.content
+    assert b"Referral received" in response.content
+    assert len(queries) <= 12
+
+
+def test_a_case_of_another_region_is_not_found_for_the_coordinator(client, persona):
+    coordinator = persona("coordinator")
+    client.force_login(coordinator)
+    other = Case.objects.exclude(region=coordinator.membership.agency.region).first()
+    missing = client.get(reverse("cases:detail", args=[uuid.uuid4()]))
+    response = client.get(reverse("cases:detail", args=[other.id]))
+    assert response.status_code == missing.status_code == 404
+    assert response.content == missing.content
+
+
+@pytest.mark.parametrize("username", NOT_COORDINATORS)
+def test_everyone_else_gets_404_for_the_list_and_every_case(client, persona, username):
+    client.force_login(persona(username))
+    assert client.get(reverse("cases:list")).status_code == 404
+    for case in Case.objects.all()[:20]:
+        assert client.get(reverse("cases:detail", args=[case.id])).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    case = Case.objects.first()
+    for url in (reverse("cases:list"), reverse("cases:detail", args=[case.id])):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("web:login"))

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "continuum.core"
+    label = "core"
+    verbose_name = "Core"
+
+    def ready(self) -> None:
+        from continuum.core import checks  # noqa: F401  (registers the system checks)

@@ -1,0 +1,51 @@
+"""Abstract bases shared by the domain models."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+from django.db import models
+from django.utils import timezone
+
+from continuum.core.sensitivity import Sensitivity
+
+
+class TimeStamped(models.Model):
+    """Creation and change times. Not auto_now: the synthetic generator sets them to its own clock."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    BASE_SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        "created_at": Sensitivity.CASE_FACT,
+        "updated_at": Sensitivity.CASE_FACT,
+    }
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            self.updated_at = timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "updated_at"}
+        super().save(*args, **kwargs)
+
+
+class Versioned(TimeStamped):
+    """A record people edit: an id that cannot be guessed or counted, and a version for
+    optimistic locking (a stale edit is refused, SECURITY.md 19)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    BASE_SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        **TimeStamped.BASE_SENSITIVITY,
+        "id": Sensitivity.PUBLIC,
+        "version": Sensitivity.PUBLIC,
+    }
+
+    class Meta:
+        abstract = True

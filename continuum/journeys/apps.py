@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class JourneysConfig(AppConfig):
+    name = "continuum.journeys"
+    label = "journeys"
+    verbose_name = "Journeys"

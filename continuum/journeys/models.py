@@ -1,0 +1,99 @@
+"""Every step of every survivor's path is a JourneyEvent: append-only, codes and ids, no personal values."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from continuum.access.models import Agency
+from continuum.cases.models import Case
+from continuum.core.sensitivity import Sensitivity
+from continuum.people.models import Person
+
+
+class EventKind(models.TextChoices):
+    """The steps of the continuum of care, in the order a journey usually takes them."""
+
+    TIP_RECEIVED = "tip_received", "Tip received"
+    REFERRAL_RECEIVED = "referral_received", "Referral received"
+    CASE_OPENED = "case_opened", "Case opened"
+    SCREENED = "screened", "Screened"
+    REPORTED_TO_CHILD_WELFARE = "reported_to_child_welfare", "Reported to child welfare"
+    ADVOCATE_ASSIGNED = "advocate_assigned", "Advocate assigned"
+    ADVOCATE_CONTACT = "advocate_contact", "First advocate contact"
+    CASE_TEAM_JOINED = "case_team_joined", "Joined the case team"
+    CONSENT_RECORDED = "consent_recorded", "Consent recorded"
+    SERVICE_REFERRAL_SENT = "service_referral_sent", "Service referral sent"
+    SERVICE_REFERRAL_ACCEPTED = "service_referral_accepted", "Service referral accepted"
+    SERVICE_REFERRAL_DECLINED = "service_referral_declined", "Service referral declined"
+    SERVICE_STARTED = "service_started", "Service started"
+    SERVICE_COMPLETED = "service_completed", "Service completed"
+    UNMET_NEED_RECORDED = "unmet_need_recorded", "Unmet need recorded"
+    INVESTIGATION_OPENED = "investigation_opened", "Investigation opened"
+    ARREST_MADE = "arrest_made", "Arrest made"
+    CHARGE_FILED = "charge_filed", "Charge filed"
+    PROSECUTION_DISPOSED = "prosecution_disposed", "Prosecution disposed"
+    FOLLOW_UP_CONTACT = "follow_up_contact", "Follow-up contact"
+    CASE_CLOSED = "case_closed", "Case closed"
+
+
+class JourneyEventQuerySet(models.QuerySet["JourneyEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise TypeError("Journey events are append-only.")
+
+    def delete(self) -> NoReturn:
+        raise TypeError("Journey events are append-only.")
+
+
+class JourneyEvent(models.Model):
+    """One step: what happened, when, to which case (and survivor), by which agency and staff member.
+
+    `data` holds codes and ids only (a service type, a referral id), never a person's details.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="journey_events")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=40, choices=EventKind.choices)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = JourneyEventQuerySet.as_manager()
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        "id": Sensitivity.PUBLIC,
+        "case": Sensitivity.PUBLIC,
+        "person": Sensitivity.PUBLIC,
+        "kind": Sensitivity.CASE_FACT,
+        "occurred_at": Sensitivity.CASE_FACT,
+        "agency": Sensitivity.CASE_FACT,
+        "actor": Sensitivity.CASE_FACT,
+        "data": Sensitivity.CASE_FACT,
+        "recorded_at": Sensitivity.CASE_FACT,
+    }
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [
+            models.Index(fields=["case", "occurred_at"]),
+            models.Index(fields=["kind", "occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.occurred_at:%Y-%m-%d}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("Journey events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("Journey events are append-only.")

@@ -1,0 +1,73 @@
+"""One table of people: survivors, suspects, witnesses. Their role is per case (CaseParticipant)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+
+from continuum.core.htcds import Education, Gender, MaritalStatus
+from continuum.core.models import Versioned
+from continuum.core.sensitivity import Sensitivity
+
+
+class Person(Versioned):
+    """A person known to the response, with the HTCDS Person fields (prs_*)."""
+
+    first_name = models.CharField(max_length=100, blank=True)  # prs_FirstName
+    middle_name = models.CharField(max_length=100, blank=True)  # prs_MiddleName
+    last_name = models.CharField(max_length=100, blank=True)  # prs_SecondName
+    # Names the person is also known by (street names, aliases), comma-free list.
+    aliases = models.JSONField(default=list, blank=True)
+    birth_date = models.DateField(null=True, blank=True)  # prs_Birthdate
+    gender = models.CharField(
+        max_length=32, choices=Gender.choices, default=Gender.NON_SPECIFIED_UNKNOWN
+    )  # prs_Gender
+    primary_language = models.CharField(max_length=8, blank=True)  # prs_PrimaryLanguage (ISO 639)
+    secondary_language = models.CharField(max_length=8, blank=True)  # prs_SecondaryLanguage
+    citizenship = models.JSONField(default=list, blank=True)  # prs_Citizenship (ISO 3166 alpha-2 list)
+    marital_status = models.CharField(max_length=32, choices=MaritalStatus.choices, blank=True)
+    number_of_children = models.PositiveSmallIntegerField(null=True, blank=True)  # prs_NumberOfChildren
+    highest_education = models.CharField(
+        max_length=48, choices=Education.choices, blank=True
+    )  # prs_HighestLevelOfEducation
+    email = models.CharField(max_length=254, blank=True)  # prs_Email
+    mobile_phone = models.CharField(max_length=40, blank=True)  # prs_MobilePhone
+    mailing_street = models.CharField(max_length=200, blank=True)  # prs_MailingStreet
+    mailing_city = models.CharField(max_length=100, blank=True)  # prs_MailingCity
+    mailing_state = models.CharField(max_length=100, blank=True)  # prs_MailingState
+    mailing_postal_code = models.CharField(max_length=20, blank=True)  # prs_MailingPostalCode
+    mailing_country = models.CharField(max_length=2, blank=True)  # prs_MailingCountry (ISO 3166)
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        **Versioned.BASE_SENSITIVITY,
+        "first_name": Sensitivity.IDENTIFYING,
+        "middle_name": Sensitivity.IDENTIFYING,
+        "last_name": Sensitivity.IDENTIFYING,
+        "aliases": Sensitivity.IDENTIFYING,
+        "birth_date": Sensitivity.IDENTIFYING,
+        "gender": Sensitivity.CASE_FACT,
+        "primary_language": Sensitivity.CASE_FACT,
+        "secondary_language": Sensitivity.CASE_FACT,
+        "citizenship": Sensitivity.CASE_FACT,
+        "marital_status": Sensitivity.CASE_FACT,
+        "number_of_children": Sensitivity.CASE_FACT,
+        "highest_education": Sensitivity.CASE_FACT,
+        "email": Sensitivity.IDENTIFYING,
+        "mobile_phone": Sensitivity.IDENTIFYING,
+        "mailing_street": Sensitivity.IDENTIFYING,
+        "mailing_city": Sensitivity.IDENTIFYING,
+        "mailing_state": Sensitivity.IDENTIFYING,
+        "mailing_postal_code": Sensitivity.IDENTIFYING,
+        "mailing_country": Sensitivity.CASE_FACT,
+    }
+
+    class Meta:
+        indexes = [models.Index(fields=["last_name", "first_name"]), models.Index(fields=["birth_date"])]
+
+    def __str__(self) -> str:
+        return f"Person {self.id}"
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part) or "(name not recorded)"

@@ -1,0 +1,795 @@
+"""The deterministic synthetic generator: `continuum synth --cases N --seed S`.
+
+Same N, seed and as-of date give the same rows, ids included, in any empty database. It walks the
+years in order and writes cases in batches (bulk inserts, one transaction a batch), so memory
+stays bounded by the batch size and the year's arrest allocation, not by N.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import math
+import random
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from faker import Faker
+
+from continuum.access.models import Agency, Membership, Region, Town, User
+from continuum.cases.classification import age_group_of, combine_types, trafficking_type_of
+from continuum.cases.models import (
+    REFERENCE_BITS,
+    Case,
+    CaseParticipant,
+    Exploitation,
+    ParticipantRole,
+    ReferralSource,
+    Relationship,
+    TraffickingLocation,
+    new_reference,
+)
+from continuum.core.codes import ServiceType
+from continuum.core.htcds import (
+    CaseStatus,
+    Gender,
+    MethodOfControl,
+    PerpetratorRole,
+    TraffickingEventType,
+    TraffickingStatus,
+    TypeOfExploitation,
+)
+from continuum.journeys.models import EventKind, JourneyEvent
+from continuum.people.ages import age_at_exploitation
+from continuum.people.models import Person
+from continuum.synth import distributions as d
+from continuum.synth.personas import PERSONAS
+from continuum.synth.reference import REGIONS, AgencySpec, agencies
+
+K = TypeVar("K")
+UTC = dt.UTC
+
+CLOSURE_REASONS = (
+    "services_completed",
+    "survivor_declined_services",
+    "lost_contact",
+    "moved_out_of_state",
+    "transferred",
+)
+# Connecticut's trafficking-in-persons statute (a class B felony) and related statutes.
+CHARGES: tuple[tuple[str, str], ...] = (
+    ("53a-192a", "B"),
+    ("53a-192a", "B"),
+    ("53a-192", "A"),
+    ("53a-86", "B"),
+    ("53a-87", "C"),
+    ("53a-189c", "D"),
+)
+DISPOSITIONS = ("convicted_plea", "convicted_trial", "dismissed", "nolle", "acquitted")
+
+
+@dataclass
+class World:
+    regions: dict[str, Region]
+    towns: dict[str, Town]
+    agencies: dict[str, Agency]
+    specs: dict[str, AgencySpec]
+    users: dict[str, User]
+
+
+@dataclass
+class Summary:
+    cases: int = 0
+    people: int = 0
+    events: int = 0
+    arrests_by_year: Counter[int] = field(default_factory=Counter)
+    password: str = ""
+
+
+@dataclass
+class Batch:
+    people: list[Person] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+    participants: list[CaseParticipant] = field(default_factory=list)
+    exploitations: list[Exploitation] = field(default_factory=list)
+    locations: list[TraffickingLocation] = field(default_factory=list)
+    events: list[JourneyEvent] = field(default_factory=list)
+
+
+class SynthError(Exception):
+    pass
+
+
+def _pick(rng: random.Random, weights: dict[K, float]) -> K:
+    keys = list(weights)
+    return rng.choices(keys, weights=[weights[k] for k in keys], k=1)[0]
+
+
+def _bernoulli_set(rng: random.Random, probabilities: dict[K, float]) -> list[K]:
+    return [key for key, p in probabilities.items() if rng.random() < p]
+
+
+def _uuid(rng: random.Random) -> uuid.UUID:
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
+def _wait(rng: random.Random, key: str) -> dt.timedelta:
+    days = d.WAIT_MEDIAN_DAYS[key] * math.exp(rng.gauss(0.0, d.WAIT_SIGMA))
+    return dt.timedelta(days=days)
+
+
+def _at(day: dt.date, rng: random.Random) -> dt.datetime:
+    """A moment in office hours (8:00 to 18:00 UTC-ish) of `day`."""
+    return dt.datetime(day.year, day.month, day.day, 8, tzinfo=UTC) + dt.timedelta(minutes=rng.randrange(600))
+
+
+def _top_k_weighted(rng: random.Random, weights: Sequence[float], k: int) -> list[int]:
+    """k distinct indices, drawn without replacement in proportion to weights (Efraimidis-Spirakis)."""
+    keyed = ((rng.random() ** (1.0 / w), i) for i, w in enumerate(weights) if w > 0)
+    return [i for _, i in heapq.nlargest(k, keyed)]
+
+
+class Generator:
+    def __init__(
+        self,
+        *,
+        cases: int,
+        seed: int,
+        as_of: dt.date = d.DEFAULT_AS_OF,
+        batch_size: int = 2000,
+        password: str,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
+        if cases < 0:
+            raise SynthError("The number of cases cannot be negative.")
+        if as_of.year < d.FIRST_YEAR:
+            raise SynthError(f"The as-of date must be in {d.FIRST_YEAR} or later.")
+        self.n_cases = cases
+        self.seed = seed
+        self.as_of = as_of
+        self.end = dt.datetime(as_of.year, as_of.month, as_of.day, 23, 59, tzinfo=UTC)
+        self.batch_size = batch_size
+        self.password = password
+        self.progress = progress or (lambda message: None)
+        self.rng = random.Random(seed)
+        self.fake = {"en": Faker("en_US"), "es": Faker("es_MX"), "pt": Faker("pt_BR"), "pl": Faker("pl_PL")}
+        for offset, faker in enumerate(self.fake.values()):
+            faker.seed_instance(seed * 31 + offset)
+        self.counters: Counter[str] = Counter()
+        self.summary = Summary(password=password)
+
+    # --- the fixed world -------------------------------------------------------------------------
+
+    def _stamp(self) -> dict[str, Any]:
+        moment = dt.datetime(d.FIRST_YEAR, 1, 1, tzinfo=UTC)
+        return {"created_at": moment, "updated_at": moment}
+
+    def build_world(self) -> World:
+        stamp = self._stamp()
+        regions: dict[str, Region] = {}
+        towns: dict[str, Town] = {}
+        for r in REGIONS:
+            regions[r.code] = Region(id=len(regions) + 1, code=r.code, name=r.name, **stamp)
+        Region.objects.bulk_create(regions.values())
+        for r in REGIONS:
+            for name in r.towns:
+                towns[name] = Town(id=len(towns) + 1, name=name, region=regions[r.code], **stamp)
+        Town.objects.bulk_create(towns.values())
+        specs = {spec.key: spec for spec in agencies()}
+        agency_rows: dict[str, Agency] = {}
+        for spec in specs.values():
+            agency_rows[spec.key] = Agency(
+                id=len(agency_rows) + 1,
+                name=spec.name,
+                kind=spec.kind,
+                org_type=spec.org_type,
+                region=regions[spec.region] if spec.region else None,
+                town=towns[spec.town] if spec.town else None,
+                labor_partner=spec.labor_partner,
+                **stamp,
+            )
+        Agency.objects.bulk_create(agency_rows.values())
+        users: dict[str, User] = {}
+        # One hash for all personas: the demo shares one password, and Argon2 is slow on purpose.
+        password_hash = make_password(self.password)
+        for persona in PERSONAS:
+            users[persona.username] = User(
+                id=len(users) + 1,
+                username=persona.username,
+                first_name=persona.first_name,
+                last_name=persona.last_name,
+                email=f"{persona.username}@demo.invalid",
+                password=password_hash,
+                date_joined=stamp["created_at"],
+            )
+        User.objects.bulk_create(users.values())
+        Membership.objects.bulk_create(
+            Membership(
+                id=i + 1, user=users[p.username], agency=agency_rows[p.agency_key], role=p.role, **stamp
+            )
+            for i, p in enumerate(PERSONAS)
+        )
+        return World(regions, towns, agency_rows, specs, users)
+
+    # --- cases ---------------------------------------------------------------------------------
+
+    def run(self) -> Summary:
+        if Case.objects.exists() or Region.objects.exists():
+            raise SynthError("The database already has data; run with --reset to start again (demo only).")
+        with transaction.atomic():
+            world = self.build_world()
+        per_year = d.cases_per_year(self.n_cases, self.as_of)
+        arrests = d.arrests_per_year(self.n_cases, self.as_of)
+        region_weights = {r.code: r.weight for r in REGIONS}
+        for year, count in per_year.items():
+            if count == 0:
+                continue
+            first = dt.date(year, 1, 1)
+            last = min(dt.date(year, 12, 31), self.as_of)
+            span = (last - first).days
+            days = sorted(first + dt.timedelta(days=self.rng.randint(0, span)) for _ in range(count))
+            arrest_slots = self._allocate_arrests(days, arrests.get(year, 0), last)
+            for start in range(0, count, self.batch_size):
+                batch = Batch()
+                for index in range(start, min(start + self.batch_size, count)):
+                    region_code = _pick(self.rng, region_weights)
+                    self._case(world, batch, region_code, days[index], arrest_slots.get(index, 0), year)
+                self._write(batch)
+            self.progress(f"{year}: {count} cases, {arrests.get(year, 0)} arrests")
+        self._reset_sequences()
+        return self.summary
+
+    def _allocate_arrests(self, days: list[dt.date], arrests: int, last: dt.date) -> Counter[int]:
+        """Which of the year's cases (by index) get how many arrests within the same year.
+
+        Cases opened earlier in the year are likelier to see an arrest that year; when a year has
+        more arrests than cases, some cases have several suspects arrested.
+        """
+        slots: Counter[int] = Counter()
+        if not days or arrests <= 0:
+            return slots
+        weights = [float((last - day).days + 1) for day in days]
+        while arrests > 0:
+            chosen = _top_k_weighted(self.rng, weights, min(arrests, len(days)))
+            slots.update(chosen)
+            arrests -= len(chosen)
+        return slots
+
+    def _person(
+        self,
+        batch: Batch,
+        *,
+        language: str,
+        gender: str,
+        birth_date: dt.date | None,
+        contact: bool,
+        town: str,
+    ) -> Person:
+        faker = self.fake.get(language, self.fake["en"])
+        masculine = gender in {Gender.MASCULINE, Gender.TRANSGENDER_MASCULINE}
+        first = faker.first_name_male() if masculine else faker.first_name_female()
+        person = Person(
+            id=_uuid(self.rng),
+            first_name=first,
+            last_name=faker.last_name(),
+            gender=gender,
+            birth_date=birth_date,
+            primary_language=language,
+            secondary_language="en" if language != "en" and self.rng.random() < 0.4 else "",
+        )
+        if contact:
+            person.mobile_phone = self.fake["en"].numerify(
+                self.rng.choice(("860", "959", "203")) + "-###-####"
+            )
+            person.mailing_city = town
+            person.mailing_state = "CT"
+            person.mailing_country = "US"
+        batch.people.append(person)
+        return person
+
+    def _case(
+        self, world: World, batch: Batch, region_code: str, day: dt.date, n_arrests: int, year: int
+    ) -> None:
+        rng = self.rng
+        spec = next(r for r in REGIONS if r.code == region_code)
+        town_name = spec.towns[0] if rng.random() < 0.35 else rng.choice(spec.towns)
+        region, town = world.regions[region_code], world.towns[town_name]
+        agency = world.agencies
+        taskforce = agency[f"{region_code}:taskforce"]
+        police_keys = [f"{region_code}:police:{t}" for t in spec.police_towns]
+        police = (
+            agency[f"{region_code}:police:{town_name}"]
+            if town_name in spec.police_towns
+            else agency[police_keys[0]]
+        )
+        providers = [
+            world.specs[k] for k in world.specs if k.startswith(f"{region_code}:") and world.specs[k].services
+        ]
+
+        # Who, and what happened.
+        minor = rng.random() < d.MINOR_SHARE
+        if minor:
+            age = _pick(rng, d.MINOR_AGES)
+            kind = _pick(rng, d.TYPE_MINOR)
+        else:
+            low, high, _ = rng.choices(d.ADULT_AGE_BANDS, weights=[b[2] for b in d.ADULT_AGE_BANDS])[0]
+            age = rng.randint(low, high)
+            kind = _pick(rng, d.TYPE_ADULT)
+        sex, labor = kind in {"sex", "both"}, kind in {"labor", "both"}
+        gender = _pick(rng, d.GENDER_SEX if sex else d.GENDER_LABOR)
+        language = _pick(rng, d.LANGUAGES)
+        foreign = (labor and rng.random() < 0.55) or (language not in {"en"} and rng.random() < 0.5)
+        citizenship = [_pick(rng, d.FOREIGN_CITIZENSHIP)] if foreign else ["US"]
+        referral_at = _at(day, rng)
+        exploitation_start = day - dt.timedelta(days=rng.randint(30, 900))
+        birth_date: dt.date | None = None
+        stated_age: int | None = age
+        if rng.random() < d.BIRTH_DATE_KNOWN:
+            anniversary = (
+                exploitation_start.replace(year=exploitation_start.year - age)
+                if not (exploitation_start.month == 2 and exploitation_start.day == 29)
+                else dt.date(exploitation_start.year - age, 2, 28)
+            )
+            birth_date = anniversary - dt.timedelta(days=rng.randint(0, 364))
+            stated_age = None
+        survivor = self._person(
+            batch,
+            language=language if language in self.fake else "en",
+            gender=gender,
+            birth_date=birth_date,
+            contact=rng.random() < 0.7,
+            town=town_name,
+        )
+        survivor.citizenship = citizenship
+        survivor.primary_language = language
+
+        source = _pick(rng, d.REFERRAL_SOURCE)
+        referring = {
+            ReferralSource.LAW_ENFORCEMENT: police,
+            ReferralSource.SERVICE_PROVIDER: agency[rng.choice(providers).key],
+            ReferralSource.HOTLINE: agency["hotline"],
+            ReferralSource.CHILD_WELFARE: agency[f"{region_code}:dcf"],
+        }.get(source)
+        reference_bits = rng.getrandbits(REFERENCE_BITS)
+        case = Case(
+            id=_uuid(rng),
+            reference=new_reference(reference_bits),
+            region=region,
+            town=town,
+            lead_agency=taskforce,
+            owner=world.users["coordinator"] if region_code == "greater-hartford" else None,
+            referral_source=source,
+            referring_agency=referring,
+            incoming_referral_date=day,
+            opened_on=day,
+            created_at=referral_at,
+            updated_at=referral_at,
+        )
+        batch.cases.append(case)
+        self._participant(
+            batch,
+            case,
+            survivor,
+            ParticipantRole.SURVIVOR,
+            referral_at,
+            trafficking_status=rng.choice(
+                (
+                    TraffickingStatus.ACTUAL_VICTIM_OF_TRAFFICKING,
+                    TraffickingStatus.POSSIBLE_VICTIM_OF_TRAFFICKING,
+                )
+            ),
+        )
+
+        relationship = _pick(rng, d.RECRUITER_RELATIONSHIP)
+        suspects: list[Person] = []
+        if rng.random() < d.SUSPECT_KNOWN or n_arrests:
+            for number in range(2 if (rng.random() < d.SECOND_SUSPECT or n_arrests > 1) else 1):
+                suspect = self._person(
+                    batch,
+                    language="es" if language == "es" else "en",
+                    gender=rng.choice((Gender.MASCULINE, Gender.MASCULINE, Gender.FEMININE)),
+                    birth_date=None,
+                    contact=False,
+                    town=town_name,
+                )
+                suspects.append(suspect)
+                roles = (
+                    [PerpetratorRole.RECRUITER_OR_INTERMEDIARY, PerpetratorRole.EXPLOITER]
+                    if number == 0
+                    else [
+                        rng.choice(
+                            (PerpetratorRole.TRANSPORTER, PerpetratorRole.EXPLOITER, PerpetratorRole.ABUSER)
+                        )
+                    ]
+                )
+                self._participant(
+                    batch,
+                    case,
+                    suspect,
+                    ParticipantRole.SUSPECT,
+                    referral_at,
+                    relationship=relationship if number == 0 else Relationship.UNKNOWN,
+                    perpetrator_roles=[str(r) for r in roles],
+                )
+        if minor and rng.random() < d.GUARDIAN_FOR_MINOR and relationship != Relationship.FAMILY_CAREGIVER:
+            guardian = self._person(
+                batch,
+                language=language if language in self.fake else "en",
+                gender=rng.choice((Gender.FEMININE, Gender.MASCULINE)),
+                birth_date=None,
+                contact=True,
+                town=town_name,
+            )
+            self._participant(batch, case, guardian, ParticipantRole.GUARDIAN, referral_at)
+
+        exploitation = self._exploitation(
+            batch,
+            case,
+            survivor,
+            sex=sex,
+            labor=labor,
+            minor=minor,
+            stated_age=stated_age,
+            start=exploitation_start,
+            day=day,
+            relationship=relationship,
+            town=town,
+            citizenship=citizenship[0],
+        )
+        case.trafficking_type = combine_types([trafficking_type_of(exploitation.types)])
+        case.age_group = age_group_of(
+            [
+                age_at_exploitation(
+                    stated_age=stated_age, birth_date=birth_date, exploitation_start=exploitation_start
+                )
+            ]
+        )
+
+        # The journey.
+        events: list[tuple[dt.datetime, EventKind, Agency | None, dict[str, Any]]] = []
+
+        def step(moment: dt.datetime, kind: EventKind, by: Agency | None, **data: Any) -> dt.datetime:
+            events.append((moment, kind, by, data))
+            return moment
+
+        received = step(
+            referral_at, EventKind.REFERRAL_RECEIVED, referring or agency["hotline"], source=str(source)
+        )
+        opened = step(received + _wait(rng, "open"), EventKind.CASE_OPENED, taskforce)
+        screened = step(
+            opened + _wait(rng, "screen_minor" if minor else "screen_adult"),
+            EventKind.SCREENED,
+            taskforce,
+            result=f"{kind}_indicated",
+        )
+        if minor:
+            late = rng.random() < 0.1
+            delay = dt.timedelta(days=rng.uniform(1.1, 5)) if late else _wait(rng, "report")
+            contact = step(
+                screened + min(delay, dt.timedelta(days=5)) if late else screened + delay,
+                EventKind.REPORTED_TO_CHILD_WELFARE,
+                agency[f"{region_code}:dcf"],
+            )
+        else:
+            contact = step(
+                screened + _wait(rng, "advocate"),
+                EventKind.ADVOCATE_ASSIGNED,
+                agency[f"{region_code}:advocacy"],
+            )
+        contact = step(
+            contact + _wait(rng, "contact"), EventKind.ADVOCATE_CONTACT, agency[f"{region_code}:advocacy"]
+        )
+        consent = step(
+            contact + dt.timedelta(hours=rng.randint(1, 72)),
+            EventKind.CONSENT_RECORDED,
+            agency[f"{region_code}:advocacy"],
+        )
+        last = consent
+        service_count = rng.choice((1, 1, 2, 2, 3)) if not minor else rng.choice((1, 2))
+        wanted = list(dict.fromkeys(_pick(rng, d.SERVICES) for _ in range(service_count)))
+        if labor and rng.random() < 0.5 and ServiceType.EDUCATION_EMPLOYMENT not in wanted:
+            wanted.append(ServiceType.EDUCATION_EMPLOYMENT)
+        moment = consent
+        for service in wanted:
+            offering = [p for p in providers if service in p.services]
+            if not offering:
+                continue
+            provider = agency[offering[0].key]
+            moment = step(
+                moment + _wait(rng, "service"),
+                EventKind.SERVICE_REFERRAL_SENT,
+                taskforce,
+                service_type=str(service),
+                provider=provider.id,
+            )
+            housing = service in {ServiceType.EMERGENCY_HOUSING, ServiceType.LONG_TERM_HOUSING}
+            answered = moment + _wait(rng, "answer")
+            if rng.random() < (d.HOUSING_ACCEPTED if housing else d.SERVICE_ACCEPTED):
+                step(answered, EventKind.SERVICE_REFERRAL_ACCEPTED, provider, service_type=str(service))
+                started = step(
+                    answered + _wait(rng, "start"),
+                    EventKind.SERVICE_STARTED,
+                    provider,
+                    service_type=str(service),
+                )
+                last = max(last, started)
+                if rng.random() < d.SERVICE_COMPLETED:
+                    last = max(
+                        last,
+                        step(
+                            started + _wait(rng, "complete"),
+                            EventKind.SERVICE_COMPLETED,
+                            provider,
+                            service_type=str(service),
+                        ),
+                    )
+            else:
+                reason = (
+                    "no_capacity"
+                    if housing
+                    else rng.choice(("not_eligible", "no_capacity", "declined_by_survivor"))
+                )
+                step(
+                    answered,
+                    EventKind.SERVICE_REFERRAL_DECLINED,
+                    provider,
+                    service_type=str(service),
+                    reason=reason,
+                )
+                last = max(last, answered)
+                if housing or rng.random() < 0.3:
+                    step(
+                        answered + dt.timedelta(hours=2),
+                        EventKind.UNMET_NEED_RECORDED,
+                        taskforce,
+                        need_type=str(service),
+                        reason=reason,
+                    )
+        if rng.random() < d.UNMET_NEED * 0.5:
+            need = _pick(rng, d.SERVICES)
+            step(
+                consent + dt.timedelta(days=rng.randint(1, 20)),
+                EventKind.UNMET_NEED_RECORDED,
+                taskforce,
+                need_type=str(need),
+                reason=rng.choice(("no_provider_in_region", "language_not_served", "no_capacity")),
+            )
+
+        if n_arrests or rng.random() < d.INVESTIGATED:
+            window_start = max(referral_at, dt.datetime(year, 1, 1, 8, tzinfo=UTC))
+            window_end = min(dt.datetime(year, 12, 31, 20, tzinfo=UTC), self.end)
+            arrest_times = sorted(
+                window_start + (window_end - window_start) * rng.random()
+                if window_end > window_start
+                else window_start
+                for _ in range(n_arrests)
+            )
+            # An investigation is open before (or as) its first arrest is made.
+            investigated = screened + _wait(rng, "investigate")
+            if arrest_times:
+                investigated = max(referral_at, min(investigated, arrest_times[0]))
+            last = max(last, step(investigated, EventKind.INVESTIGATION_OPENED, police))
+            for number, arrest_at in enumerate(arrest_times):
+                arrested = suspects[number % len(suspects)] if suspects else None
+                step(arrest_at, EventKind.ARREST_MADE, police, suspect=str(arrested.id) if arrested else None)
+                last = max(last, arrest_at)
+                if rng.random() < d.CHARGED_AFTER_ARREST:
+                    statute, felony_class = rng.choice(CHARGES)
+                    charged = step(
+                        arrest_at + _wait(rng, "charge"),
+                        EventKind.CHARGE_FILED,
+                        agency[f"{region_code}:prosecution"],
+                        statute=statute,
+                        felony_class=felony_class,
+                    )
+                    if rng.random() < d.DISPOSED_AFTER_CHARGE:
+                        last = max(
+                            last,
+                            step(
+                                charged + _wait(rng, "dispose"),
+                                EventKind.PROSECUTION_DISPOSED,
+                                agency[f"{region_code}:prosecution"],
+                                disposition=rng.choice(DISPOSITIONS),
+                            ),
+                        )
+
+        case_age = (self.as_of - day).days
+        still_open = next(p for limit, p in d.STILL_OPEN if case_age <= limit)
+        if rng.random() >= still_open:
+            if rng.random() < d.FOLLOW_UP:
+                last = step(
+                    last + _wait(rng, "follow_up"),
+                    EventKind.FOLLOW_UP_CONTACT,
+                    agency[f"{region_code}:advocacy"],
+                )
+            closed_at = last + dt.timedelta(days=rng.randint(3, 60))
+            if closed_at <= self.end:
+                reason = rng.choice(CLOSURE_REASONS)
+                step(closed_at, EventKind.CASE_CLOSED, taskforce, reason=reason)
+                case.status = CaseStatus.CLOSED_REFERRED if reason == "transferred" else CaseStatus.CLOSED
+                case.closed_on = closed_at.date()
+                case.closure_reason = reason
+        if case.status == CaseStatus.ACTIVE and rng.random() < 0.15 and case_age > 180:
+            case.status = CaseStatus.FOLLOW_UP
+        case.opened_on = opened.date()
+
+        for moment, kind_of_event, by, data in sorted(events, key=lambda e: e[0]):
+            if moment > self.end:
+                continue
+            person = (
+                None
+                if kind_of_event
+                in {EventKind.ARREST_MADE, EventKind.CHARGE_FILED, EventKind.PROSECUTION_DISPOSED}
+                else survivor
+            )
+            self.counters["event"] += 1
+            batch.events.append(
+                JourneyEvent(
+                    id=self.counters["event"],
+                    case=case,
+                    person=person,
+                    kind=kind_of_event,
+                    occurred_at=moment,
+                    agency=by,
+                    data={k: v for k, v in data.items() if v is not None},
+                    recorded_at=moment,
+                )
+            )
+            if kind_of_event == EventKind.ARREST_MADE:
+                self.summary.arrests_by_year[moment.year] += 1
+        case.updated_at = max(case.created_at, min(self.end, max(e[0] for e in events)))
+
+    def _participant(
+        self,
+        batch: Batch,
+        case: Case,
+        person: Person,
+        role: ParticipantRole,
+        moment: dt.datetime,
+        *,
+        trafficking_status: str = "",
+        relationship: str = "",
+        perpetrator_roles: list[str] | None = None,
+    ) -> None:
+        self.counters["participant"] += 1
+        batch.participants.append(
+            CaseParticipant(
+                id=self.counters["participant"],
+                case=case,
+                person=person,
+                role=role,
+                trafficking_status=trafficking_status,
+                relationship_to_survivor=relationship,
+                perpetrator_roles=perpetrator_roles or [],
+                created_at=moment,
+                updated_at=moment,
+            )
+        )
+        person.created_at = person.updated_at = moment
+
+    def _exploitation(
+        self,
+        batch: Batch,
+        case: Case,
+        survivor: Person,
+        *,
+        sex: bool,
+        labor: bool,
+        minor: bool,
+        stated_age: int | None,
+        start: dt.date,
+        day: dt.date,
+        relationship: Relationship,
+        town: Town,
+        citizenship: str,
+    ) -> Exploitation:
+        rng = self.rng
+        types: list[str] = []
+        sex_types: list[str] = []
+        industry = ""
+        if sex:
+            types.append(TypeOfExploitation.SEXUAL_EXPLOITATION)
+            sex_types = [str(_pick(rng, d.SEX_TYPES))]
+        if labor:
+            types.append(
+                TypeOfExploitation.CHILD_LABOUR
+                if minor and rng.random() < 0.5
+                else TypeOfExploitation.FORCED_LABOUR
+            )
+            industry = str(_pick(rng, d.LABOR_INDUSTRY))
+        controls: list[str] = []
+        if not (minor and sex and not labor and rng.random() < d.MINOR_SEX_NO_MEANS):
+            controls = [
+                str(c)
+                for c in _bernoulli_set(
+                    rng, {**(d.CONTROL_SEX if sex else {}), **(d.CONTROL_LABOR if labor else {})}
+                )
+            ]
+            if not controls:
+                controls = [MethodOfControl.FALSE_PROMISES if labor else MethodOfControl.PSYCHOLOGICAL_ABUSE]
+        method = _pick(rng, d.RECRUITMENT)
+        apps = list(dict.fromkeys(str(_pick(rng, d.APPS)) for _ in range(rng.choice((1, 1, 2)))))
+        online = method in d.ONLINE_RECRUITMENT
+        exploitation = Exploitation(
+            id=_uuid(rng),
+            case=case,
+            survivor=survivor,
+            types=[str(t) for t in types],
+            sex_types=sex_types,
+            labor_industry=industry,
+            methods_of_control=controls,
+            recruitment_methods=[str(method)],
+            recruitment_apps=apps if online else [],
+            exploitation_apps=apps[:1] if online and sex and rng.random() < 0.6 else [],
+            recruiter_relationship=relationship,
+            vulnerabilities=[str(v) for v in _bernoulli_set(rng, d.VULNERABILITIES)],
+            stated_age=stated_age,
+            start_date=start,
+            end_date=None if rng.random() < 0.2 else day - dt.timedelta(days=rng.randint(0, 30)),
+            created_at=case.created_at,
+            updated_at=case.created_at,
+        )
+        batch.exploitations.append(exploitation)
+        self.counters["location"] += 1
+        batch.locations.append(
+            TraffickingLocation(
+                id=self.counters["location"],
+                exploitation=exploitation,
+                kind=TraffickingEventType.EXPLOITATION,
+                town=town,
+                city=town.name,
+                state="CT",
+                country="US",
+                created_at=case.created_at,
+                updated_at=case.created_at,
+            )
+        )
+        if citizenship != "US" and rng.random() < 0.6:
+            self.counters["location"] += 1
+            batch.locations.append(
+                TraffickingLocation(
+                    id=self.counters["location"],
+                    exploitation=exploitation,
+                    kind=TraffickingEventType.RECRUITMENT,
+                    country=citizenship,
+                    created_at=case.created_at,
+                    updated_at=case.created_at,
+                )
+            )
+        return exploitation
+
+    def _write(self, batch: Batch) -> None:
+        with transaction.atomic():
+            Person.objects.bulk_create(batch.people, batch_size=1000)
+            Case.objects.bulk_create(batch.cases, batch_size=1000)
+            CaseParticipant.objects.bulk_create(batch.participants, batch_size=1000)
+            Exploitation.objects.bulk_create(batch.exploitations, batch_size=1000)
+            TraffickingLocation.objects.bulk_create(batch.locations, batch_size=1000)
+            JourneyEvent.objects.bulk_create(batch.events, batch_size=2000)
+        self.summary.cases += len(batch.cases)
+        self.summary.people += len(batch.people)
+        self.summary.events += len(batch.events)
+
+    def _reset_sequences(self) -> None:
+        """Explicit ids do not move PostgreSQL's sequences; move them, as loaddata does."""
+        models: Iterable[Any] = (
+            Region,
+            Town,
+            Agency,
+            User,
+            Membership,
+            CaseParticipant,
+            TraffickingLocation,
+            JourneyEvent,
+        )
+        statements = connection.ops.sequence_reset_sql(no_style(), list(models))
+        if statements:
+            with connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)

@@ -1,0 +1,27 @@
+"""The navigation each role sees. A role lists only pages it can use; pages arrive with their issues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from continuum.access import policy
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url: str
+
+
+def items_for(user: Any) -> list[NavItem]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items = [NavItem(_("Home"), reverse("web:home"))]
+    if policy.can_list_cases(user):
+        items.append(NavItem(_("Cases"), reverse("cases:list")))
+    return items
