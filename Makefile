@@ -68,7 +68,7 @@ check: install assets
 		$(BIN)/continuum check --deploy --fail-level WARNING
 
 bench: install assets
-	$(BIN)/python -m continuum.bench $(BENCH_ARGS)
+	$(BIN)/python -m continuum.bench $${BENCH_ARGS:-synth}
 
 lock:
 	$(BIN)/python -m pip install --quiet pip-tools

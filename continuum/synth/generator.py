@@ -49,6 +49,7 @@ from continuum.journeys.models import EventKind, JourneyEvent
 from continuum.people.ages import age_at_exploitation
 from continuum.people.models import Person
 from continuum.synth import distributions as d
+from continuum.synth import writer
 from continuum.synth.personas import PERSONAS
 from continuum.synth.reference import REGIONS, AgencySpec, agencies
 
@@ -766,12 +767,12 @@ class Generator:
 
     def _write(self, batch: Batch) -> None:
         with transaction.atomic():
-            Person.objects.bulk_create(batch.people, batch_size=1000)
-            Case.objects.bulk_create(batch.cases, batch_size=1000)
-            CaseParticipant.objects.bulk_create(batch.participants, batch_size=1000)
-            Exploitation.objects.bulk_create(batch.exploitations, batch_size=1000)
-            TraffickingLocation.objects.bulk_create(batch.locations, batch_size=1000)
-            JourneyEvent.objects.bulk_create(batch.events, batch_size=2000)
+            writer.insert(Person, batch.people)
+            writer.insert(Case, batch.cases)
+            writer.insert(CaseParticipant, batch.participants)
+            writer.insert(Exploitation, batch.exploitations)
+            writer.insert(TraffickingLocation, batch.locations)
+            writer.insert(JourneyEvent, batch.events)
         self.summary.cases += len(batch.cases)
         self.summary.people += len(batch.people)
         self.summary.events += len(batch.events)

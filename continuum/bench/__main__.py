@@ -1,0 +1,80 @@
+"""`python -m continuum.bench synth [--sizes 100000 1000000]`: time the synthetic generator.
+
+Each size runs `continuum synth` in a fresh PostgreSQL database (created and dropped here) and
+reports wall time, CPU time and the peak memory of the generator process, so the figures in
+BENCHMARKS.md can be reproduced with one command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+import uuid
+
+import psycopg
+
+
+def _machine() -> str:
+    cpus = os.cpu_count()
+    with open("/proc/meminfo", encoding="ascii") as handle:
+        mem_kib = int(handle.readline().split()[1])
+    memory = f"{mem_kib / 1024 / 1024:.0f} GiB"
+    return f"{platform.machine()}, {cpus} cores, {memory}, Python {platform.python_version()}"
+
+
+def bench_synth(sizes: list[int], server: str, seed: int) -> None:
+    print(f"machine: {_machine()}")
+    print("| cases | journey events | wall (s) | CPU (s) | peak memory (MiB) | cases/s |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for size in sizes:
+        name = f"continuum_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        env = {**os.environ, "DATABASE_URL": f"{server}/{name}"}
+        env.pop("CONTINUUM_DEMO", None)
+        try:
+            subprocess.run([sys.executable, "-m", "continuum", "migrate", "-v0"], env=env, check=True)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, "-m", "continuum", "synth", "--cases", str(size), "--seed", str(seed)],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            wall = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            events = done.stdout.split(" journey events")[0].rsplit(" ", 1)[-1]
+            print(
+                f"| {size:,} | {events} | {wall:,.0f} | {cpu:,.0f} | {after.ru_maxrss / 1024:,.0f} | "
+                f"{size / wall:,.0f} |",
+                flush=True,
+            )
+        finally:
+            with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m continuum.bench")
+    sub = parser.add_subparsers(dest="what", required=True)
+    synth = sub.add_parser("synth", help="time `continuum synth` on PostgreSQL")
+    synth.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    synth.add_argument("--seed", type=int, default=7)
+    synth.add_argument(
+        "--server", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+    )
+    args = parser.parse_args()
+    if args.what == "synth":
+        bench_synth(args.sizes, args.server, args.seed)
+
+
+if __name__ == "__main__":
+    main()
