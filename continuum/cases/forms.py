@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -31,3 +33,8 @@ class CaseFilterForm(forms.Form):
         label=_("Type"), required=False, choices=_with_any(TraffickingType.choices)
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=_with_any(CaseStatus.choices))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "usa-input" if name == "q" else "usa-select"

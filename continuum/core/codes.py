@@ -16,3 +16,17 @@ class ServiceType(models.TextChoices):
     SUBSTANCE_USE = "substance_use", "Substance-use treatment"
     EDUCATION_EMPLOYMENT = "education_employment", "Education and employment"
     FAMILY_REUNIFICATION = "family_reunification", "Family reunification"
+
+
+# Names of the languages the response serves most often (ISO 639-1 codes as stored on Person).
+LANGUAGE_NAMES: dict[str, str] = {
+    "en": "English",
+    "es": "Spanish",
+    "pt": "Portuguese",
+    "ht": "Haitian Creole",
+    "pl": "Polish",
+    "zh": "Chinese",
+    "ar": "Arabic",
+    "fr": "French",
+    "vi": "Vietnamese",
+}
