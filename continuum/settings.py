@@ -9,6 +9,7 @@ or `production`; `DATABASE_URL` selects PostgreSQL, and SQLite (WAL, busy timeou
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -64,17 +65,23 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "continuum.core",
     "continuum.access",
     "continuum.people",
     "continuum.cases",
     "continuum.journeys",
+    "continuum.audit",
     "continuum.synth",
     "continuum.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files carry the same headers as pages.
+    "continuum.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -82,8 +89,11 @@ MIDDLEWARE = [
     "continuum.core.middleware.FetchMetadataMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "continuum.access.middleware.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "continuum.urls"
@@ -137,6 +147,11 @@ DATABASES = _databases()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "access.User"
+# Axes first: it refuses a locked-out username before any password is checked (SECURITY.md 9).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
@@ -152,10 +167,33 @@ LOGOUT_REDIRECT_URL = "web:landing"
 # Sessions: 15 minutes idle (every request renews the cookie).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 15 * 60, minimum=60, maximum=12 * 3600)
 SESSION_SAVE_EVERY_REQUEST = True
+# ... and 12 hours after sign-in whatever the activity (continuum.access.middleware).
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600, minimum=60, maximum=12 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+
+# Second factor (SECURITY.md 8): every staff page needs a session verified with TOTP
+# (continuum.access.decorators.staff_required). Only the demo may go without.
+OTP_REQUIRED = env_bool("CONTINUUM_OTP_REQUIRED", not DEMO_MODE)
+if PRODUCTION and not OTP_REQUIRED:
+    raise ImproperlyConfigured("CONTINUUM_OTP_REQUIRED cannot be turned off with CONTINUUM_ENV=production.")
+OTP_TOTP_ISSUER = "Continuum"
+
+# Lockout (SECURITY.md 9): 5 failures lock a username for 10 minutes; the answer is the same
+# whether the username exists or not.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=10)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "continuum.access.auth_views.lockout_response"
+# Attempts are counted quietly; the audit log records logins and failures.
+AXES_VERBOSE = False
+# axes.W006 asks for the IP address among the lockout parameters. The lockout is per username
+# on purpose (SECURITY.md 9): staff of one agency share an address, so an address lockout would
+# let one person lock out a whole office, and rotating addresses does not bypass a username lock.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
@@ -212,8 +250,18 @@ LOGGING: dict[str, Any] = {
     "loggers": {
         # Request lines carry paths with ids only; no bodies or query values are logged.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 
 # The demo personas' shared password; when unset, `continuum synth` makes one up and prints it.
 DEMO_PASSWORD = env_str("CONTINUUM_DEMO_PASSWORD", "")
+
+# Field encryption keys (SECURITY.md 14): the key file in use; None = CONTINUUM_FIELD_KEYS (core/crypto.py).
+FIELD_KEYS_FILE: Path | None = (
+    Path(env_str("CONTINUUM_FIELD_KEYS_FILE"))
+    if env_str("CONTINUUM_FIELD_KEYS_FILE", "")
+    else None
+    if PRODUCTION or env_str("CONTINUUM_FIELD_KEYS", "")
+    else VAR_DIR / "field-keys"
+)

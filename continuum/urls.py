@@ -1,6 +1,8 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("account/", include("continuum.access.urls")),
     path("cases/", include("continuum.cases.urls")),
+    path("audit/", include("continuum.audit.urls")),
     path("", include("continuum.web.urls")),
 ]

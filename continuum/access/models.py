@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser
@@ -154,3 +155,102 @@ class Membership(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.user.username} ({self.role}, {self.agency.name})"
+
+
+class ConsentMethod(models.TextChoices):
+    WRITTEN = "written", "Signed on paper"
+    ELECTRONIC = "electronic", "Signed electronically"
+    VERBAL_RECORDED = "verbal_recorded", "Given verbally, recorded by staff"
+
+
+class SignerRelationship(models.TextChoices):
+    SELF = "self", "The survivor"
+    PARENT = "parent", "Parent"
+    GUARDIAN = "guardian", "Legal guardian"
+    DCF = "dcf", "Child-welfare agency as guardian"
+
+
+class Consent(TimeStamped):
+    """A survivor's consent that one receiving agency may see some categories of their information
+    in one case, until a mandatory expiry; revocable at once. Never a condition of services."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="consents")
+    survivor = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="consents_given")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="consents_received")
+    categories = models.JSONField(default=list)
+    method = models.CharField(max_length=20, choices=ConsentMethod.choices)
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="consents_recorded")
+    # Who signed: the survivor, or a parent/guardian on a minor's behalf (never a suspect in the case).
+    signed_by = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="consents_signed")
+    signer_relationship = models.CharField(max_length=16, choices=SignerRelationship.choices)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    revocation_method = models.CharField(max_length=20, choices=ConsentMethod.choices, blank=True)
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        **TimeStamped.BASE_SENSITIVITY,
+        "id": Sensitivity.PUBLIC,
+        "case": Sensitivity.PUBLIC,
+        "survivor": Sensitivity.PUBLIC,
+        "agency": Sensitivity.CASE_FACT,
+        "categories": Sensitivity.CASE_FACT,
+        "method": Sensitivity.CASE_FACT,
+        "granted_at": Sensitivity.CASE_FACT,
+        "expires_at": Sensitivity.CASE_FACT,
+        "recorded_by": Sensitivity.CASE_FACT,
+        "signed_by": Sensitivity.PUBLIC,
+        "signer_relationship": Sensitivity.CASE_FACT,
+        "revoked_at": Sensitivity.CASE_FACT,
+        "revoked_by": Sensitivity.CASE_FACT,
+        "revocation_method": Sensitivity.CASE_FACT,
+    }
+
+    class Meta:
+        indexes = [models.Index(fields=["agency", "case", "expires_at"], name="consent_agency_case")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("granted_at")), name="consent_expires"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent for {self.agency_id} on {self.case_id}"
+
+    def in_force(self, at: datetime.datetime) -> bool:
+        return self.revoked_at is None and self.granted_at <= at < self.expires_at
+
+
+class BreakGlassGrant(TimeStamped):
+    """An administrator's emergency access to one case: a reason, a fresh second factor, 60
+    minutes, flagged until a second administrator reviews it."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="break_glass_grants")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="break_glass_grants")
+    reason = models.CharField(max_length=500)
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_outcome = models.CharField(max_length=16, blank=True)
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        **TimeStamped.BASE_SENSITIVITY,
+        "id": Sensitivity.PUBLIC,
+        "user": Sensitivity.CASE_FACT,
+        "case": Sensitivity.PUBLIC,
+        # Free text written by staff, kept away from anyone but administrators.
+        "reason": Sensitivity.IDENTIFYING,
+        "started_at": Sensitivity.CASE_FACT,
+        "expires_at": Sensitivity.CASE_FACT,
+        "reviewed_by": Sensitivity.CASE_FACT,
+        "reviewed_at": Sensitivity.CASE_FACT,
+        "review_outcome": Sensitivity.CASE_FACT,
+    }
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "case", "expires_at"], name="breakglass_user_case")]
+
+    def __str__(self) -> str:
+        return f"Break-glass {self.id}"

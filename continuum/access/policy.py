@@ -1,73 +1,457 @@
 """The one module that decides who may see or do what with protected data.
 
-Version 1 (the foundation): only a taskforce coordinator may list or open cases, and only the
-cases of the coordinator's own region. Everyone else sees nothing. The access-and-audit issue
-replaces the body of these functions with the role x action x relationship matrix kept as data;
-the signatures below are the door every view, API endpoint, export and job goes through, and
-they stay.
+The rules are data, in policy.yaml beside this file (role x action x relationship, the
+information categories each relationship opens, and the category of every field). This module
+reads them, computes a user's relationships with a case in one query, and answers three
+questions for every view, API endpoint, export, PDF and job:
 
-Fail closed: any error while deciding yields an empty result or a 404, never data.
+- which cases may this user `action`?  `restrict_cases(Case.objects..., user, action)`
+- may this user `action` this case, and what may they see of it?  `access_case(...)`
+- which fields of this object may they see?  `CaseAccess.fields_of(obj)` / `Shown`
+
+"Not allowed" and "does not exist" answer the same 404. Fail closed: an error while deciding
+yields an empty result or a 404, never data.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import logging
 import uuid
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import yaml
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from continuum.access.models import Role
+from continuum.core.sensitivity import InfoCategory
 
 if TYPE_CHECKING:
-    from continuum.cases.models import Case, CaseQuerySet
+    from continuum.cases.models import Case
 
 logger = logging.getLogger(__name__)
 
-CASE_ACTIONS = frozenset({"view", "list"})
+POLICY_FILE = Path(__file__).with_name("policy.yaml")
+CATEGORIES = frozenset(InfoCategory.values)
+ANY = "any"
+# People in these roles of a case are investigation subjects: their identity is justice data.
+JUSTICE_PARTICIPANT_ROLES = frozenset({"suspect", "witness"})
+PERSONAL_CATEGORIES_OF_SUBJECTS = frozenset({"identity", "contact", "location"})
 
 
-def _membership(user: Any) -> Any:
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+# --- the rules, as read from policy.yaml ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleRules:
+    case: Mapping[str, frozenset[str]]
+    grants: Mapping[str, frozenset[str]]
+    consent: frozenset[str]
+    never: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Policy:
+    relationships: frozenset[str]
+    roles: Mapping[str, RoleRules]
+    fields: Mapping[str, Mapping[str, str]]  # model label -> field name -> category
+    urls: Mapping[str, str]
+
+    def rules(self, role: str | None) -> RoleRules | None:
+        return self.roles.get(role) if role else None
+
+    def relationships_for(self, role: str | None, action: str) -> frozenset[str]:
+        rules = self.rules(role)
+        return rules.case.get(action, frozenset()) if rules else frozenset()
+
+
+def _strings(value: Any, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ImproperlyConfigured(f"policy.yaml: {where} must be a list of names")
+    return value
+
+
+def parse_policy(data: Any) -> Policy:
+    """Validate the policy strictly: an unknown name anywhere stops the start."""
+    from continuum.access.models import Role
+
+    if not isinstance(data, dict) or data.get("version") != 1:
+        raise ImproperlyConfigured("policy.yaml: version 1 expected")
+    relationships = frozenset(_strings(data.get("relationships"), "relationships")) | {ANY}
+    roles: dict[str, RoleRules] = {}
+    for role, raw in (data.get("roles") or {}).items():
+        if role not in Role.values:
+            raise ImproperlyConfigured(f"policy.yaml: unknown role {role!r}")
+        case = {
+            action: frozenset(_strings(rels, f"{role}.case.{action}")) for action, rels in raw["case"].items()
+        }
+        grants = {
+            rel: frozenset(_strings(cats, f"{role}.grants.{rel}")) for rel, cats in raw["grants"].items()
+        }
+        consent = frozenset(_strings(raw["consent"], f"{role}.consent"))
+        never = frozenset(_strings(raw["never"], f"{role}.never"))
+        for rels in case.values():
+            if unknown := rels - relationships:
+                raise ImproperlyConfigured(
+                    f"policy.yaml: {role} names unknown relationships {sorted(unknown)}"
+                )
+        if strangers := set(grants) - relationships:
+            raise ImproperlyConfigured(
+                f"policy.yaml: {role} grants for unknown relationships {sorted(strangers)}"
+            )
+        for cats in [*grants.values(), consent, never]:
+            if unknown := cats - CATEGORIES:
+                raise ImproperlyConfigured(f"policy.yaml: {role} names unknown categories {sorted(unknown)}")
+        roles[role] = RoleRules(case=case, grants=grants, consent=consent, never=never)
+    if missing := set(Role.values) - set(roles):
+        raise ImproperlyConfigured(f"policy.yaml: no rules for roles {sorted(missing)}")
+    fields: dict[str, dict[str, str]] = {}
+    for label, by_category in (data.get("fields") or {}).items():
+        fields[label] = {}
+        for category, names in by_category.items():
+            if category not in CATEGORIES:
+                raise ImproperlyConfigured(f"policy.yaml: {label} uses unknown category {category!r}")
+            for name in _strings(names, f"fields.{label}.{category}"):
+                if name in fields[label]:
+                    raise ImproperlyConfigured(f"policy.yaml: {label}.{name} is in two categories")
+                fields[label][name] = category
+    urls = data.get("urls") or {}
+    if not isinstance(urls, dict):
+        raise ImproperlyConfigured("policy.yaml: urls must map URL names to operations")
+    return Policy(relationships=relationships, roles=roles, fields=fields, urls=dict(urls))
+
+
+@functools.cache
+def policy() -> Policy:
+    with POLICY_FILE.open(encoding="utf-8") as handle:
+        return parse_policy(yaml.safe_load(handle))
+
+
+def clock() -> dt.datetime:
+    """The policy's idea of now (one function, so that tests can travel in time)."""
+    return timezone.now()
+
+
+# --- who is asking ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    role: str
+    agency_id: int
+    region_id: int | None
+
+
+def actor_of(user: Any) -> Actor | None:
+    """The acting staff member, or None for anyone who may see nothing protected."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return None
     membership = getattr(user, "membership", None)
     if membership is None or not membership.active:
         return None
-    return membership
+    return Actor(user.pk, membership.role, membership.agency_id, membership.agency.region_id)
 
 
-def restrict_cases(queryset: CaseQuerySet, user: Any, action: str) -> CaseQuerySet:
+def _relationship_expression(name: str, actor: Actor, now: dt.datetime) -> Q | Exists:
+    from continuum.access.models import BreakGlassGrant, Consent
+    from continuum.cases.models import CaseTeamMember, CourtOrder, MandatedReport
+
+    nothing = Q(pk__in=[])
+    if name == ANY:
+        return ~nothing
+    if name == "same_region":
+        return Q(region_id=actor.region_id) if actor.region_id is not None else nothing
+    if name == "minor_in_region":
+        return Q(region_id=actor.region_id, age_group="minor") if actor.region_id is not None else nothing
+    if name == "case_team":
+        return Exists(
+            CaseTeamMember.objects.filter(case=OuterRef("pk"), user_id=actor.user_id, removed_at=None)
+        )
+    if name == "agency_on_team":
+        return Exists(
+            CaseTeamMember.objects.filter(case=OuterRef("pk"), agency_id=actor.agency_id, removed_at=None)
+        )
+    if name == "mandated_report":
+        return Exists(MandatedReport.objects.filter(case=OuterRef("pk"), agency_id=actor.agency_id))
+    if name == "consent":
+        return Exists(
+            Consent.objects.filter(
+                case=OuterRef("pk"),
+                agency_id=actor.agency_id,
+                revoked_at=None,
+                granted_at__lte=now,
+                expires_at__gt=now,
+            )
+        )
+    if name == "court_order":
+        return Exists(
+            CourtOrder.objects.filter(case=OuterRef("pk"), agency_id=actor.agency_id, expires_at__gt=now)
+        )
+    if name == "break_glass":
+        return Exists(
+            BreakGlassGrant.objects.filter(
+                case=OuterRef("pk"), user_id=actor.user_id, started_at__lte=now, expires_at__gt=now
+            )
+        )
+    raise ImproperlyConfigured(f"no such relationship: {name}")
+
+
+CaseQS = TypeVar("CaseQS", bound="QuerySet[Case]")
+
+
+def restrict_cases(queryset: CaseQS, user: Any, action: str) -> CaseQS:
     """The cases `user` may `action`; an empty queryset when in doubt."""
     try:
-        if action not in CASE_ACTIONS:
+        actor = actor_of(user)
+        if actor is None:
             return queryset.none()
-        membership = _membership(user)
-        if membership is None or membership.role != Role.COORDINATOR:
+        names = policy().relationships_for(actor.role, action)
+        if not names:
             return queryset.none()
-        region_id = membership.agency.region_id
-        if region_id is None:
-            return queryset.none()
-        return queryset.filter(region_id=region_id)
+        now = clock()
+        condition = Q()
+        for index, name in enumerate(sorted(names)):
+            expression = _relationship_expression(name, actor, now)
+            condition = Q(expression) if index == 0 else condition | Q(expression)
+        return queryset.filter(condition)
     except Exception:
         logger.exception("policy error while restricting cases; denying")
         return queryset.none()
 
 
-def access_case(user: Any, case_id: uuid.UUID | str, action: str = "view") -> Case:
-    """One case, or Http404 alike for "does not exist" and "not allowed"."""
+def relationships_with(
+    user: Any, case_id: uuid.UUID, now: dt.datetime | None = None
+) -> frozenset[str] | None:
+    """Every relationship the user has with the case, in one query; None when the case does not exist."""
+    from continuum.cases.models import Case
+
+    actor = actor_of(user)
+    if actor is None:
+        return frozenset()
+    moment = now or clock()
+    names = sorted(policy().relationships - {ANY})
+    annotations = {
+        f"rel_{name}": ExpressionWrapper(
+            Q(_relationship_expression(name, actor, moment)), output_field=BooleanField()
+        )
+        for name in names
+    }
+    row = Case.objects.filter(pk=case_id).annotate(**annotations).values(*annotations).first()
+    if row is None:
+        return None
+    return frozenset({ANY} | {name for name in names if row[f"rel_{name}"]})
+
+
+# --- what a user may see of one case ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """The decision for one user and one case: the case itself, the relationships that hold, and
+    the information categories the user may see."""
+
+    case: Case
+    user_id: int
+    role: str
+    relationships: frozenset[str]
+    categories: frozenset[str]
+    flagged: bool = False
+    _fields_cache: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict, compare=False)
+
+    def fields_of(self, model_label: str, *, participant_role: str = "") -> frozenset[str]:
+        key = (model_label, participant_role)
+        if key not in self._fields_cache:
+            self._fields_cache[key] = allowed_fields(
+                model_label, self.categories, participant_role=participant_role
+            )
+        return self._fields_cache[key]
+
+    def shows(self, category: str) -> bool:
+        return category in self.categories
+
+    def allows(self, action: str) -> bool:
+        """Whether this user may also `action` this case (for the links a page offers)."""
+        return bool(policy().relationships_for(self.role, action) & self.relationships)
+
+
+def allowed_fields(
+    model_label: str, categories: Iterable[str], *, participant_role: str = ""
+) -> frozenset[str]:
+    granted = frozenset(categories)
+    by_field = policy().fields.get(model_label, {})
+    shown = set()
+    for name, category in by_field.items():
+        if participant_role in JUSTICE_PARTICIPANT_ROLES and category in PERSONAL_CATEGORIES_OF_SUBJECTS:
+            category = "justice"
+        if category in granted:
+            shown.add(name)
+    return frozenset(shown)
+
+
+def categories_for(
+    role: str, relationships: frozenset[str], consented: Iterable[str] = (), ordered: Iterable[str] = ()
+) -> frozenset[str]:
+    """The categories a role sees through its relationships, the survivor's consent and court orders."""
+    rules = policy().rules(role)
+    if rules is None:
+        return frozenset()
+    granted: set[str] = set()
+    for name in relationships:
+        granted |= rules.grants.get(name, frozenset())
+    if "consent" in relationships:
+        granted |= set(consented) & rules.consent
+    if "court_order" in relationships:
+        granted |= set(ordered) & rules.consent
+    return frozenset(granted - rules.never)
+
+
+def _consented_categories(case_id: uuid.UUID, agency_id: int, now: dt.datetime) -> tuple[set[str], set[str]]:
+    from continuum.access.models import Consent
+    from continuum.cases.models import CourtOrder
+
+    consented: set[str] = set()
+    for categories in Consent.objects.filter(
+        case_id=case_id, agency_id=agency_id, revoked_at=None, granted_at__lte=now, expires_at__gt=now
+    ).values_list("categories", flat=True):
+        consented.update(categories)
+    ordered: set[str] = set()
+    for categories in CourtOrder.objects.filter(
+        case_id=case_id, agency_id=agency_id, expires_at__gt=now
+    ).values_list("categories", flat=True):
+        ordered.update(categories)
+    return consented, ordered
+
+
+def decide(
+    user: Any, case_id: uuid.UUID, action: str, now: dt.datetime | None = None
+) -> tuple[bool, frozenset[str], frozenset[str]] | None:
+    """(allowed, relationships, categories) or None when the case does not exist."""
+    actor = actor_of(user)
+    now = now or clock()
+    relationships = relationships_with(user, case_id, now)
+    if relationships is None:
+        return None
+    if actor is None:
+        return False, frozenset(), frozenset()
+    needed = policy().relationships_for(actor.role, action)
+    allowed = bool(needed & relationships)
+    if not allowed:
+        return False, relationships, frozenset()
+    consented: set[str] = set()
+    ordered: set[str] = set()
+    if relationships & {"consent", "court_order"}:
+        consented, ordered = _consented_categories(case_id, actor.agency_id, now)
+    return True, relationships, categories_for(actor.role, relationships, consented, ordered)
+
+
+def access_case(user: Any, case_id: uuid.UUID | str, action: str = "view") -> CaseAccess:
+    """One case and what the user may see of it, or Http404 alike for "does not exist" and
+    "not allowed". Every decision, either way, is written to the audit log."""
+    from continuum.audit import log as audit
     from continuum.cases.models import Case
 
     try:
         key = uuid.UUID(str(case_id))
     except ValueError:
         raise Http404("No such case.") from None
-    cases = Case.objects.select_related("region", "town", "lead_agency", "referring_agency")
-    case = restrict_cases(cases, user, action).filter(pk=key).first()
-    if case is None:
+    try:
+        decision = decide(user, key, action)
+        case = (
+            Case.objects.select_related("region", "town", "lead_agency", "referring_agency")
+            .filter(pk=key)
+            .first()
+            if decision and decision[0]
+            else None
+        )
+    except Exception:
+        logger.exception("policy error while deciding on a case; denying")
+        decision, case = None, None
+    if decision is None or not decision[0] or case is None:
+        audit.record(
+            actor=user,
+            action="deny",
+            object_type="cases.Case",
+            object_id=str(key),
+            outcome="denied",
+            detail={"attempted": action},
+        )
         raise Http404("No such case.")
-    return case
+    _, relationships, categories = decision
+    actor = actor_of(user)
+    assert actor is not None  # an allowed decision has an actor
+    flagged = "break_glass" in relationships and actor.role == "admin"
+    return CaseAccess(
+        case=case,
+        user_id=actor.user_id,
+        role=actor.role,
+        relationships=relationships,
+        categories=categories,
+        flagged=flagged,
+    )
+
+
+def can(user: Any, action: str) -> bool:
+    """Whether the user's role may `action` cases at all (for navigation and list pages)."""
+    actor = actor_of(user)
+    return actor is not None and bool(policy().relationships_for(actor.role, action))
 
 
 def can_list_cases(user: Any) -> bool:
-    membership = _membership(user)
-    return membership is not None and membership.role == Role.COORDINATOR
+    return can(user, "list")
+
+
+# --- showing only what may be seen -----------------------------------------------------------
+
+
+class Withheld:
+    """What a template shows in place of a field the user may not see."""
+
+    def __str__(self) -> str:
+        return "Withheld"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __iter__(self) -> Any:
+        return iter(())
+
+
+WITHHELD = Withheld()
+
+
+class Shown:
+    """A read-only view of a model instance that answers only the fields the policy allows.
+
+    Templates read `shown.first_name` and `shown.get_gender_display` as usual; a field outside
+    the allowed set gives WITHHELD, so an unpermitted value cannot reach a page by mistake.
+    """
+
+    def __init__(self, obj: Any, allowed: frozenset[str]) -> None:
+        self._obj = obj
+        self._allowed = allowed
+
+    @property
+    def allowed(self) -> frozenset[str]:
+        return self._allowed
+
+    def __getitem__(self, name: str) -> Any:
+        base = name[4:-8] if name.startswith("get_") and name.endswith("_display") else name
+        if base not in self._allowed:
+            return WITHHELD
+        return getattr(self._obj, name)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
+
+    def values(self) -> dict[str, Any]:
+        """The allowed fields as a plain dict (for the API and exports)."""
+        return {name: getattr(self._obj, name) for name in sorted(self._allowed) if hasattr(self._obj, name)}

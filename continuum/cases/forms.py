@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from continuum.access.models import Region
+from continuum.access.models import Agency, ConsentMethod, Region, SignerRelationship
 from continuum.cases.classification import AgeGroup, TraffickingType
 from continuum.core.htcds import CaseStatus
+from continuum.core.sensitivity import InfoCategory
+from continuum.people.models import Person
 
 
 def _with_any(choices: list[tuple[str, str]]) -> list[tuple[str, str | Promise]]:
@@ -38,3 +42,85 @@ class CaseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "usa-input" if name == "q" else "usa-select"
+
+
+class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
+class ConsentForm(forms.Form):
+    """An advocate records the survivor's consent for one receiving agency."""
+
+    survivor = PersonChoiceField(label=_("Survivor"), queryset=Person.objects.none())
+    agency = forms.ModelChoiceField(
+        label=_("Agency that may see the information"), queryset=Agency.objects.none()
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Which information"),
+        choices=[(c.value, c.label) for c in InfoCategory if c != InfoCategory.PRIVILEGED_NOTES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    expires_on = forms.DateField(
+        label=_("Consent ends on"), widget=forms.DateInput(attrs={"type": "date", "class": "usa-input"})
+    )
+    method = forms.ChoiceField(label=_("How consent was given"), choices=ConsentMethod.choices)
+    signed_by = PersonChoiceField(label=_("Signed by"), queryset=Person.objects.none())
+    signer_relationship = forms.ChoiceField(label=_("Signer is"), choices=SignerRelationship.choices)
+
+    def __init__(self, *args: Any, people: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        survivor_field = self.fields["survivor"]
+        signer_field = self.fields["signed_by"]
+        agency_field = self.fields["agency"]
+        assert isinstance(survivor_field, forms.ModelChoiceField)
+        assert isinstance(signer_field, forms.ModelChoiceField)
+        assert isinstance(agency_field, forms.ModelChoiceField)
+        survivor_field.queryset = people["survivors"]
+        signer_field.queryset = people["signers"]
+        agency_field.queryset = agencies
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "usa-select"
+
+    def expires_at(self) -> dt.datetime:
+        day: dt.date = self.cleaned_data["expires_on"]
+        return dt.datetime.combine(day, dt.time(23, 59), tzinfo=timezone.get_current_timezone())
+
+
+class RevokeForm(forms.Form):
+    method = forms.ChoiceField(label=_("How the survivor revoked consent"), choices=ConsentMethod.choices)
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you need this case now"),
+        min_length=20,
+        max_length=500,
+        widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 4}),
+    )
+
+
+class CourtOrderForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Agency the order names"), queryset=Agency.objects.none())
+    categories = forms.MultipleChoiceField(
+        label=_("Information the order covers"),
+        choices=[(c.value, c.label) for c in InfoCategory if c != InfoCategory.PRIVILEGED_NOTES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    docket_reference = forms.CharField(label=_("Docket number"), max_length=64)
+    issued_on = forms.DateField(label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = forms.DateField(label=_("Order ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agency_field = self.fields["agency"]
+        assert isinstance(agency_field, forms.ModelChoiceField)
+        agency_field.queryset = agencies
+        agency_field.widget.attrs["class"] = "usa-select"
+        for name in ("docket_reference", "issued_on", "expires_on"):
+            self.fields[name].widget.attrs["class"] = "usa-input"
+
+    def expires_at(self) -> dt.datetime:
+        day: dt.date = self.cleaned_data["expires_on"]
+        return dt.datetime.combine(day, dt.time(23, 59), tzinfo=timezone.get_current_timezone())

@@ -10,6 +10,7 @@ from django.db import models
 
 from continuum.access.models import Agency, Region, Town
 from continuum.cases.classification import AgeGroup, TraffickingType
+from continuum.core.crypto import EncryptedTextField
 from continuum.core.htcds import (
     CaseStatus,
     LabourIndustry,
@@ -284,3 +285,178 @@ class TraffickingLocation(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.kind} location"
+
+
+class TeamRole(models.TextChoices):
+    """A member's part on the multidisciplinary case team."""
+
+    COORDINATOR = "coordinator", "Coordinator"
+    ADVOCATE = "advocate", "Advocate"
+    CHILD_WELFARE = "child_welfare", "Child-welfare caseworker"
+    INVESTIGATOR = "investigator", "Investigator"
+    PROSECUTOR = "prosecutor", "Prosecutor"
+    PROVIDER = "provider", "Service provider"
+    OTHER = "other", "Other"
+
+
+class CaseTeamMember(TimeStamped):
+    """Someone on a case's multidisciplinary team. Removal is recorded, never deleted."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="team")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_teams")
+    # The member's agency when they joined (access follows the agency on the team).
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="case_teams")
+    team_role = models.CharField(max_length=16, choices=TeamRole.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        **TimeStamped.BASE_SENSITIVITY,
+        "id": Sensitivity.PUBLIC,
+        "case": Sensitivity.PUBLIC,
+        "user": Sensitivity.CASE_FACT,
+        "agency": Sensitivity.CASE_FACT,
+        "team_role": Sensitivity.CASE_FACT,
+        "added_by": Sensitivity.CASE_FACT,
+        "removed_at": Sensitivity.CASE_FACT,
+    }
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "case"], name="team_user_case"),
+            models.Index(fields=["agency", "case"], name="team_agency_case"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "user"], condition=models.Q(removed_at__isnull=True), name="team_member_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_role} on {self.case_id}"
+
+
+class MandatedReport(TimeStamped):
+    """A suspected minor victim reported to child welfare: a recorded exception to consent."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mandated_reports")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="mandated_reports")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        **TimeStamped.BASE_SENSITIVITY,
+        "id": Sensitivity.PUBLIC,
+        "case": Sensitivity.PUBLIC,
+        "agency": Sensitivity.CASE_FACT,
+        "reported_by": Sensitivity.CASE_FACT,
+        "due_at": Sensitivity.CASE_FACT,
+        "sent_at": Sensitivity.CASE_FACT,
+    }
+
+    class Meta:
+        indexes = [models.Index(fields=["agency", "case"], name="mandated_agency_case")]
+
+    def __str__(self) -> str:
+        return f"Mandated report on {self.case_id}"
+
+
+class CourtOrder(TimeStamped):
+    """A court order that opens categories of a case to an agency: logged with the minimum fields,
+    with a task to tell the survivor (SECURITY.md 5)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="court_orders")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="court_orders")
+    categories = models.JSONField(default=list)
+    docket_reference = models.CharField(max_length=64)
+    issued_on = models.DateField()
+    expires_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    survivor_told_at = models.DateTimeField(null=True, blank=True)
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        **TimeStamped.BASE_SENSITIVITY,
+        "id": Sensitivity.PUBLIC,
+        "case": Sensitivity.PUBLIC,
+        "agency": Sensitivity.CASE_FACT,
+        "categories": Sensitivity.CASE_FACT,
+        "docket_reference": Sensitivity.CASE_FACT,
+        "issued_on": Sensitivity.CASE_FACT,
+        "expires_at": Sensitivity.CASE_FACT,
+        "recorded_by": Sensitivity.CASE_FACT,
+        "survivor_told_at": Sensitivity.CASE_FACT,
+    }
+
+    def __str__(self) -> str:
+        return f"Court order {self.docket_reference}"
+
+
+class CaseNote(TimeStamped):
+    """A note on a case. An advocate's privileged note is encrypted and reaches no one else:
+    never law enforcement or prosecutors, not even with consent or a court order."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    privileged = models.BooleanField(default=True)
+    body = EncryptedTextField()
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        **TimeStamped.BASE_SENSITIVITY,
+        "id": Sensitivity.PUBLIC,
+        "case": Sensitivity.PUBLIC,
+        "author": Sensitivity.CASE_FACT,
+        "privileged": Sensitivity.CASE_FACT,
+        "body": Sensitivity.PRIVILEGED,
+    }
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "created_at"], name="note_case_time")]
+
+    def __str__(self) -> str:
+        return f"Note {self.id}"
+
+
+class TaskKind(models.TextChoices):
+    TELL_SURVIVOR_OF_COURT_ORDER = "tell_survivor_court_order", "Tell the survivor about a court order"
+    MANDATED_REPORT = "mandated_report", "Send the mandated child-welfare report"
+    ASSIGN_ADVOCATE = "assign_advocate", "Assign an advocate"
+    OTHER = "other", "Other"
+
+
+class Task(TimeStamped):
+    """Something someone must do on a case, by a deadline that is visible and counted when missed."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    kind = models.CharField(max_length=32, choices=TaskKind.choices)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="tasks")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+    )
+    due_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        **TimeStamped.BASE_SENSITIVITY,
+        "id": Sensitivity.PUBLIC,
+        "case": Sensitivity.PUBLIC,
+        "kind": Sensitivity.CASE_FACT,
+        "agency": Sensitivity.CASE_FACT,
+        "assignee": Sensitivity.CASE_FACT,
+        "due_at": Sensitivity.CASE_FACT,
+        "done_at": Sensitivity.CASE_FACT,
+        "created_by": Sensitivity.CASE_FACT,
+    }
+
+    class Meta:
+        indexes = [models.Index(fields=["agency", "done_at", "due_at"], name="task_agency_open_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} due {self.due_at:%Y-%m-%d}"

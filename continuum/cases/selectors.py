@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from continuum.access.models import Region
-from continuum.cases.models import Case, CaseParticipant, Exploitation, ParticipantRole
+from continuum.access.models import Consent, Region
+from continuum.access.policy import CaseAccess, Shown
+from continuum.cases.models import Case, CaseNote, CaseParticipant, CourtOrder, Exploitation, ParticipantRole
 from continuum.journeys.models import JourneyEvent
+from continuum.people.models import Person
 
 
 @dataclass(frozen=True)
@@ -53,27 +55,108 @@ def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
 
 
 @dataclass(frozen=True)
+class ParticipantView:
+    role: str
+    role_display: str
+    person: Shown
+    participant: Shown
+
+
+@dataclass(frozen=True)
 class CaseDetail:
-    case: Case
-    participants: list[CaseParticipant]
-    exploitations: list[Exploitation]
+    access: CaseAccess
+    case: Shown
+    participants: list[ParticipantView]
+    exploitations: list[Shown]
     events: list[JourneyEvent]
+    consents: list[Consent]
+    notes: list[CaseNote]
+    shown_fields: list[str]
 
 
-def case_detail(case: Case) -> CaseDetail:
-    """Everything the case page shows, in a fixed number of queries. `case` comes from the policy."""
-    participants = list(
+def case_detail(access: CaseAccess) -> CaseDetail:
+    """Everything the case page shows, limited field by field to what the policy allows, in a
+    fixed number of queries. `access` comes from policy.access_case."""
+    case = access.case
+    participants = []
+    shown: set[str] = set()
+    for participant in (
         CaseParticipant.objects.filter(case=case)
         .select_related("person")
         .order_by("role", "created_at", "id")
-    )
-    exploitations = list(
-        Exploitation.objects.filter(case=case)
-        .select_related("survivor", "case")
-        .prefetch_related(Prefetch("locations"))
+    ):
+        person_fields = access.fields_of("people.Person", participant_role=participant.role)
+        participant_fields = access.fields_of("cases.CaseParticipant")
+        shown |= {f"person__{name}" for name in person_fields}
+        participants.append(
+            ParticipantView(
+                role=participant.role,
+                role_display=participant.get_role_display(),
+                person=Shown(participant.person, person_fields),
+                participant=Shown(participant, participant_fields),
+            )
+        )
+    exploitation_fields = access.fields_of("cases.Exploitation")
+    exploitations = [
+        Shown(
+            e,
+            exploitation_fields | {"age_at_exploitation", "ctdc_age_band"}
+            if "stated_age" in exploitation_fields
+            else exploitation_fields,
+        )
+        for e in Exploitation.objects.filter(case=case)
+        .select_related("survivor")
         .order_by("start_date", "created_at")
-    )
+    ]
+    shown |= {f"exploitation__{name}" for name in exploitation_fields}
     events = list(
         JourneyEvent.objects.filter(case=case).select_related("agency").order_by("occurred_at", "id")
     )
-    return CaseDetail(case=case, participants=participants, exploitations=exploitations, events=events)
+    consents = list(consents_of(access))
+    notes = notes_for(access)
+    if notes:
+        shown.add("note__body")
+    case_fields = access.fields_of("cases.Case")
+    shown |= {f"case__{name}" for name in case_fields}
+    return CaseDetail(
+        access=access,
+        case=Shown(case, case_fields),
+        participants=participants,
+        exploitations=exploitations,
+        events=events,
+        consents=consents,
+        notes=notes,
+        shown_fields=sorted(shown),
+    )
+
+
+def consents_of(access: CaseAccess) -> QuerySet[Consent]:
+    """The consents recorded on a case the user was allowed to open (consent state is a case fact)."""
+    return Consent.objects.filter(case=access.case).select_related("agency").order_by("-granted_at", "-id")
+
+
+def consent_of(access: CaseAccess, consent_id: int) -> Consent | None:
+    return consents_of(access).filter(pk=consent_id).first()
+
+
+def consent_form_choices(access: CaseAccess) -> tuple[QuerySet[Person], QuerySet[Person]]:
+    """Who can be the survivor, and who can sign: the survivor or a guardian in this case."""
+    participants = CaseParticipant.objects.filter(case=access.case)
+    survivors = Person.objects.filter(
+        participations__in=participants.filter(role=ParticipantRole.SURVIVOR)
+    ).distinct()
+    signers = Person.objects.filter(
+        participations__in=participants.filter(role__in=[ParticipantRole.SURVIVOR, ParticipantRole.GUARDIAN])
+    ).distinct()
+    return survivors, signers
+
+
+def notes_for(access: CaseAccess) -> list[CaseNote]:
+    """Privileged notes reach only their author, and only where the policy opens the category."""
+    if not access.shows("privileged_notes"):
+        return []
+    return list(CaseNote.objects.filter(case=access.case, author_id=access.user_id).order_by("-created_at"))
+
+
+def court_orders_of(access: CaseAccess) -> QuerySet[CourtOrder]:
+    return CourtOrder.objects.filter(case=access.case).select_related("agency").order_by("-issued_on", "-id")

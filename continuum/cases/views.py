@@ -1,38 +1,258 @@
+"""Case pages. Every case comes through the policy (access_case / restrict) and every read,
+write and denial is audited by the policy or the action it calls.
+
+Views are not wrapped in one transaction: each action is atomic together with its audit row,
+and the audit row of a denial must survive the 404 that follows it.
+"""
+
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from continuum.access import actions as access_actions
 from continuum.access import policy
-from continuum.cases.forms import CaseFilterForm
-from continuum.cases.selectors import CaseFilters, case_detail, case_list
+from continuum.access.decorators import fresh_second_factor_required, staff_required
+from continuum.access.models import Agency, User
+from continuum.audit import log as audit
+from continuum.audit.selectors import events_for_case
+from continuum.cases import actions as case_actions
+from continuum.cases.forms import BreakGlassForm, CaseFilterForm, ConsentForm, CourtOrderForm, RevokeForm
+from continuum.cases.selectors import (
+    CaseFilters,
+    case_detail,
+    case_list,
+    consent_form_choices,
+    consent_of,
+    consents_of,
+    court_orders_of,
+)
 
 PAGE_SIZE = 25
 
 
 @require_GET
-@login_required
+@staff_required
 def case_list_view(request: HttpRequest) -> HttpResponse:
-    if not policy.can_list_cases(request.user):
+    if not policy.can(request.user, "list"):
+        audit.record(
+            actor=request.user,
+            action="deny",
+            object_type="cases.Case",
+            outcome="denied",
+            detail={"attempted": "list"},
+        )
         raise Http404("No such page.")
     form = CaseFilterForm(request.GET or None)
-    filters = CaseFilters.from_cleaned(form.cleaned_data) if form.is_valid() else CaseFilters()
-    cases = case_list(request.user, filters) if (form.is_bound is False or form.is_valid()) else None
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page")) if cases is not None else None
+    valid = not form.is_bound or form.is_valid()
+    filters = CaseFilters.from_cleaned(form.cleaned_data) if form.is_bound and valid else CaseFilters()
+    page = (
+        Paginator(case_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+        if valid
+        else None
+    )
+    if page is not None:
+        audit.record(
+            actor=request.user,
+            action="list",
+            object_type="cases.Case",
+            fields=["reference", "region", "town", "age_group", "trafficking_type", "status"],
+            detail={"count": len(page.object_list), "page": page.number},
+        )
     query = request.GET.copy()
     query.pop("page", None)
+    return render(request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@require_GET
+@staff_required
+def case_detail_view(request: HttpRequest, case_id: str) -> HttpResponse:
+    access = policy.access_case(request.user, case_id, "view")
+    detail = case_detail(access)
+    audit.record(
+        actor=request.user,
+        action="view",
+        obj=access.case,
+        fields=detail.shown_fields,
+        flagged=access.flagged,
+        detail={"relationships": sorted(access.relationships)},
+    )
     return render(
         request,
-        "cases/case_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        "cases/case_detail.html",
+        {
+            "detail": detail,
+            "can_consent": access.allows("consent"),
+            "can_audit": access.allows("audit"),
+            "can_court_order": access.allows("court_order"),
+        },
     )
 
 
 @require_GET
-@login_required
-def case_detail_view(request: HttpRequest, case_id: str) -> HttpResponse:
-    case = policy.access_case(request.user, case_id, "view")
-    return render(request, "cases/case_detail.html", {"detail": case_detail(case)})
+@staff_required
+def case_audit_view(request: HttpRequest, case_id: str) -> HttpResponse:
+    """Who saw this case: the coordinator's view of the audit log for one case."""
+    access = policy.access_case(request.user, case_id, "audit")
+    events = list(events_for_case(access.case.pk)[:500])
+    users = {u.pk: u for u in User.objects.filter(pk__in={e.actor_id for e in events if e.actor_id})}
+    agencies = {a.pk: a for a in Agency.objects.filter(pk__in={e.agency_id for e in events if e.agency_id})}
+    audit.record(actor=request.user, action="view_audit", obj=access.case, detail={"rows": len(events)})
+    return render(
+        request,
+        "cases/case_audit.html",
+        {
+            "case": access.case,
+            "rows": [(e, users.get(e.actor_id or 0), agencies.get(e.agency_id or 0)) for e in events],
+        },
+    )
+
+
+def _consent_form(access: policy.CaseAccess, data: Any = None) -> ConsentForm:
+    survivors, signers = consent_form_choices(access)
+    agencies = Agency.objects.exclude(kind="system").order_by("name")
+    return ConsentForm(data, people={"survivors": survivors, "signers": signers}, agencies=agencies)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def consents_view(request: HttpRequest, case_id: str) -> HttpResponse:
+    """The survivor's consents on this case, and the advocate's form to record a new one."""
+    access = policy.access_case(request.user, case_id, "consent")
+    form = _consent_form(access, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        assert isinstance(request.user, User)
+        try:
+            access_actions.consent_record(
+                actor=request.user,
+                case=access.case,
+                survivor=form.cleaned_data["survivor"],
+                agency=form.cleaned_data["agency"],
+                categories=form.cleaned_data["categories"],
+                method=form.cleaned_data["method"],
+                expires_at=form.expires_at(),
+                signed_by=form.cleaned_data["signed_by"],
+                signer_relationship=form.cleaned_data["signer_relationship"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return redirect("cases:consents", case_id=access.case.pk)
+    consents = consents_of(access)
+    audit.record(actor=request.user, action="view_consents", obj=access.case)
+    return render(
+        request,
+        "cases/consents.html",
+        {
+            "case": access.case,
+            "form": form,
+            "consents": consents,
+            "revoke_form": RevokeForm(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@staff_required
+def consent_revoke_view(request: HttpRequest, case_id: str, consent_id: int) -> HttpResponse:
+    access = policy.access_case(request.user, case_id, "consent")
+    consent = consent_of(access, consent_id)
+    if consent is None:
+        raise Http404("No such consent.")
+    form = RevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say how the survivor revoked consent."))
+        return redirect("cases:consents", case_id=access.case.pk)
+    assert isinstance(request.user, User)
+    try:
+        access_actions.consent_revoke(actor=request.user, consent=consent, method=form.cleaned_data["method"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Consent revoked. The agency lost access at once."))
+    return redirect("cases:consents", case_id=access.case.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+@fresh_second_factor_required()
+def break_glass_view(request: HttpRequest, case_id: str) -> HttpResponse:
+    """An administrator asks for emergency access to one case (reason, fresh second factor)."""
+    access = policy.access_case(request.user, case_id, "break_glass")
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assert isinstance(request.user, User)
+        try:
+            access_actions.break_glass_start(
+                actor=request.user, case=access.case, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.warning(
+                request, _("Break-glass access for 60 minutes. Every page you open is flagged for review.")
+            )
+            return redirect("cases:detail", case_id=access.case.pk)
+    return render(
+        request,
+        "cases/break_glass.html",
+        {"case": access.case, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def court_orders_view(request: HttpRequest, case_id: str) -> HttpResponse:
+    """A coordinator records a court order: the minimum fields, and a task to tell the survivor."""
+    access = policy.access_case(request.user, case_id, "court_order")
+    form = CourtOrderForm(
+        request.POST or None, agencies=Agency.objects.exclude(kind="system").order_by("name")
+    )
+    if request.method == "POST" and form.is_valid():
+        assert isinstance(request.user, User)
+        try:
+            case_actions.court_order_record(
+                actor=request.user,
+                case=access.case,
+                agency=form.cleaned_data["agency"],
+                categories=form.cleaned_data["categories"],
+                docket_reference=form.cleaned_data["docket_reference"],
+                issued_on=form.cleaned_data["issued_on"],
+                expires_at=form.expires_at(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("Court order recorded; the survivor is to be told within seven days.")
+            )
+            return redirect("cases:court_orders", case_id=access.case.pk)
+    audit.record(actor=request.user, action="view_court_orders", obj=access.case)
+    return render(
+        request,
+        "cases/court_orders.html",
+        {
+            "case": access.case,
+            "form": form,
+            "orders": court_orders_of(access),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, problems in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)

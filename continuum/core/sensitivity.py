@@ -48,3 +48,21 @@ def fields_up_to(model: type[models.Model], level: Sensitivity) -> list[str]:
 
 def concrete_field_names(model: type[models.Model]) -> list[str]:
     return [f.name for f in model._meta.concrete_fields]
+
+
+class InfoCategory(models.TextChoices):
+    """The categories of a survivor's information that consent is given for (SECURITY.md 4).
+
+    Which field falls in which category is said in continuum/access/policy.yaml.
+    """
+
+    CASE_FACTS = "case_facts", "Case facts (type, status, dates, region)"
+    IDENTITY = "identity", "Identity (names, date of birth, citizenship)"
+    CONTACT = "contact", "Contact details (phone, e-mail, address)"
+    EXPLOITATION = "exploitation", "What happened (exploitation, recruitment, control)"
+    LOCATION = "location", "Where the survivor is now"
+    HEALTH = "health", "Health"
+    IMMIGRATION = "immigration", "Immigration status"
+    ACCOUNT = "account", "The survivor's own account"
+    PRIVILEGED_NOTES = "privileged_notes", "Advocate's privileged notes"
+    JUSTICE = "justice", "Investigation and prosecution"

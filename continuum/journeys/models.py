@@ -26,6 +26,8 @@ class EventKind(models.TextChoices):
     ADVOCATE_CONTACT = "advocate_contact", "First advocate contact"
     CASE_TEAM_JOINED = "case_team_joined", "Joined the case team"
     CONSENT_RECORDED = "consent_recorded", "Consent recorded"
+    CONSENT_REVOKED = "consent_revoked", "Consent revoked"
+    COURT_ORDER_RECORDED = "court_order_recorded", "Court order recorded"
     SERVICE_REFERRAL_SENT = "service_referral_sent", "Service referral sent"
     SERVICE_REFERRAL_ACCEPTED = "service_referral_accepted", "Service referral accepted"
     SERVICE_REFERRAL_DECLINED = "service_referral_declined", "Service referral declined"

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.db import models
 
+from continuum.core.crypto import EncryptedTextField
 from continuum.core.htcds import Education, Gender, MaritalStatus
 from continuum.core.models import Versioned
 from continuum.core.sensitivity import Sensitivity
@@ -38,6 +39,11 @@ class Person(Versioned):
     mailing_state = models.CharField(max_length=100, blank=True)  # prs_MailingState
     mailing_postal_code = models.CharField(max_length=20, blank=True)  # prs_MailingPostalCode
     mailing_country = models.CharField(max_length=2, blank=True)  # prs_MailingCountry (ISO 3166)
+    # Encrypted in the application (SECURITY.md 14); they cannot be searched.
+    # Where the person can be found now: the most dangerous field of all.
+    current_location = EncryptedTextField(blank=True, default="")
+    immigration_status = EncryptedTextField(blank=True, default="")
+    health_notes = EncryptedTextField(blank=True, default="")
 
     SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
         **Versioned.BASE_SENSITIVITY,
@@ -60,6 +66,9 @@ class Person(Versioned):
         "mailing_state": Sensitivity.IDENTIFYING,
         "mailing_postal_code": Sensitivity.IDENTIFYING,
         "mailing_country": Sensitivity.CASE_FACT,
+        "current_location": Sensitivity.PRIVILEGED,
+        "immigration_status": Sensitivity.PRIVILEGED,
+        "health_notes": Sensitivity.PRIVILEGED,
     }
 
     class Meta:

@@ -27,7 +27,7 @@ FIRST_YEAR = 2016
 # Published: Connecticut's trafficking arrests, 456 in 2016-2021, the most in 2017 (107), 53 in
 # 2021. The four other years are our interpolation, chosen to add up to the published total.
 ARREST_SERIES: dict[int, int] = {2016: 78, 2017: 107, 2018: 86, 2019: 74, 2020: 58, 2021: 53}
-# Assumption: after 2021 arrests hold at the 2021 level (2026 pro rata to the as-of date).
+# Assumption: after 2021 arrests hold at the 2021 level (the as-of year pro rata).
 ARREST_LEVEL_AFTER_SERIES = 53
 # The series is reproduced exactly at this many cases; other sizes scale it in proportion.
 ARREST_REFERENCE_CASES = 2000
@@ -243,23 +243,34 @@ def largest_remainder(total: int, weights: dict[int, float]) -> dict[int, int]:
     return parts
 
 
+def _year_weight(year: int) -> float:
+    # Assumption: after the last listed year, volume holds at the last full year's level.
+    return YEAR_WEIGHTS.get(year, YEAR_WEIGHTS[2025])
+
+
+def _share_of_year(year: int, as_of: dt.date) -> float:
+    """1 for a whole year, the elapsed share for the as-of year."""
+    return as_of.timetuple().tm_yday / (366 if year % 4 == 0 else 365) if year == as_of.year else 1.0
+
+
 def cases_per_year(total_cases: int, as_of: dt.date = DEFAULT_AS_OF) -> dict[int, int]:
-    weights = {year: weight for year, weight in YEAR_WEIGHTS.items() if year <= as_of.year}
+    weights = {year: _year_weight(year) for year in range(FIRST_YEAR, as_of.year + 1)}
     return largest_remainder(total_cases, weights)
 
 
 def arrests_per_year(total_cases: int, as_of: dt.date = DEFAULT_AS_OF) -> dict[int, int]:
-    """Arrests to place in each year: the published series scaled to the number of cases."""
+    """Arrests to place in each year: the published series scaled to the number of cases.
+
+    Each year's level is its series value (or the level after the series), times the share of
+    the year before the as-of date; the scaled total is split with the largest remainder, so at
+    ARREST_REFERENCE_CASES cases every whole series year gets exactly its published count.
+    """
     scale = total_cases / ARREST_REFERENCE_CASES
-    levels: dict[int, float] = {}
-    for year in range(FIRST_YEAR, as_of.year + 1):
-        if year in ARREST_SERIES:
-            levels[year] = ARREST_SERIES[year]
-        elif year == as_of.year:
-            levels[year] = ARREST_LEVEL_AFTER_SERIES * as_of.timetuple().tm_yday / 365
-        else:
-            levels[year] = ARREST_LEVEL_AFTER_SERIES
-    series_total = round(sum(ARREST_SERIES.values()) * scale)
-    in_series = largest_remainder(series_total, {y: v for y, v in levels.items() if y in ARREST_SERIES})
-    after = {y: round(v * scale) for y, v in levels.items() if y not in ARREST_SERIES}
-    return {**in_series, **after}
+    levels = {
+        year: ARREST_SERIES.get(year, ARREST_LEVEL_AFTER_SERIES) * _share_of_year(year, as_of) * scale
+        for year in range(FIRST_YEAR, as_of.year + 1)
+    }
+    total = round(sum(levels.values()))
+    if total == 0:
+        return dict.fromkeys(levels, 0)
+    return largest_remainder(total, levels)

@@ -16,22 +16,36 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from faker import Faker
 
-from continuum.access.models import Agency, Membership, Region, Town, User
+from continuum.access.models import (
+    Agency,
+    Consent,
+    ConsentMethod,
+    Membership,
+    Region,
+    SignerRelationship,
+    Town,
+    User,
+)
 from continuum.cases.classification import age_group_of, combine_types, trafficking_type_of
 from continuum.cases.models import (
     REFERENCE_BITS,
     Case,
+    CaseNote,
     CaseParticipant,
+    CaseTeamMember,
     Exploitation,
+    MandatedReport,
     ParticipantRole,
     ReferralSource,
     Relationship,
+    TeamRole,
     TraffickingLocation,
     new_reference,
 )
@@ -55,6 +69,7 @@ from continuum.synth.reference import REGIONS, AgencySpec, agencies
 
 K = TypeVar("K")
 UTC = dt.UTC
+CONNECTICUT = ZoneInfo("America/New_York")
 
 CLOSURE_REASONS = (
     "services_completed",
@@ -72,6 +87,15 @@ CHARGES: tuple[tuple[str, str], ...] = (
     ("53a-87", "C"),
     ("53a-189c", "D"),
 )
+# Synthetic privileged notes: what an advocate might write, for the canary tests to find.
+PRIVILEGED_NOTES = (
+    "Survivor shared fears about testifying; discussed safety plan.",
+    "Talked through options for housing and school; survivor wants to stay near siblings.",
+    "Survivor disclosed more about the recruiter; not ready to speak with police.",
+    "Follow-up on nightmares and sleep; referred to trauma therapist.",
+)
+CONSENT_CHOICES = (("identity",), ("identity", "exploitation"), ("identity", "contact", "exploitation"))
+PERSONA_AGENCY = {p.username: p.agency_key for p in PERSONAS}
 DISPOSITIONS = ("convicted_plea", "convicted_trial", "dismissed", "nolle", "acquitted")
 
 
@@ -101,6 +125,10 @@ class Batch:
     exploitations: list[Exploitation] = field(default_factory=list)
     locations: list[TraffickingLocation] = field(default_factory=list)
     events: list[JourneyEvent] = field(default_factory=list)
+    team: list[CaseTeamMember] = field(default_factory=list)
+    reports: list[MandatedReport] = field(default_factory=list)
+    consents: list[Consent] = field(default_factory=list)
+    notes: list[CaseNote] = field(default_factory=list)
 
 
 class SynthError(Exception):
@@ -126,8 +154,9 @@ def _wait(rng: random.Random, key: str) -> dt.timedelta:
 
 
 def _at(day: dt.date, rng: random.Random) -> dt.datetime:
-    """A moment in office hours (8:00 to 18:00 UTC-ish) of `day`."""
-    return dt.datetime(day.year, day.month, day.day, 8, tzinfo=UTC) + dt.timedelta(minutes=rng.randrange(600))
+    """A moment in Connecticut office hours (8:00 to 18:00) of `day`, in UTC."""
+    start = dt.datetime(day.year, day.month, day.day, 8, tzinfo=CONNECTICUT)
+    return (start + dt.timedelta(minutes=rng.randrange(600))).astimezone(UTC)
 
 
 def _top_k_weighted(rng: random.Random, weights: Sequence[float], k: int) -> list[int]:
@@ -285,8 +314,9 @@ class Generator:
             secondary_language="en" if language != "en" and self.rng.random() < 0.4 else "",
         )
         if contact:
-            person.mobile_phone = self.fake["en"].numerify(
-                self.rng.choice(("860", "959", "203")) + "-###-####"
+            # 555-0100 to 555-0199 are reserved for fiction in every North American area code.
+            person.mobile_phone = (
+                f"{self.rng.choice(('860', '959', '203'))}-555-01{self.rng.randrange(100):02d}"
             )
             person.mailing_city = town
             person.mailing_state = "CT"
@@ -418,6 +448,7 @@ class Generator:
                     relationship=relationship if number == 0 else Relationship.UNKNOWN,
                     perpetrator_roles=[str(r) for r in roles],
                 )
+        guardian: Person | None = None
         if minor and rng.random() < d.GUARDIAN_FOR_MINOR and relationship != Relationship.FAMILY_CAREGIVER:
             guardian = self._person(
                 batch,
@@ -645,6 +676,144 @@ class Generator:
             if kind_of_event == EventKind.ARREST_MADE:
                 self.summary.arrests_by_year[moment.year] += 1
         case.updated_at = max(case.created_at, min(self.end, max(e[0] for e in events)))
+        kept = [(moment, kind_of_event, by) for moment, kind_of_event, by, _ in events if moment <= self.end]
+        self._sensitive_details(survivor, town_name, foreign)
+        self._team(world, batch, case, survivor, guardian, minor, region_code, kept)
+
+    def _sensitive_details(self, survivor: Person, town: str, foreign: bool) -> None:
+        """The encrypted fields: where the survivor is now, immigration status, health."""
+        rng = self.rng
+        if rng.random() < 0.55:
+            survivor.current_location = rng.choice(
+                (
+                    f"Emergency shelter, {town}",
+                    f"Staying with a relative in {town}",
+                    f"Transitional housing, {town}",
+                )
+            )
+        if foreign and rng.random() < 0.7:
+            survivor.immigration_status = rng.choice(
+                ("T visa application filed", "Continued presence requested", "Undocumented", "U visa pending")
+            )
+        if rng.random() < 0.35:
+            survivor.health_notes = rng.choice(
+                (
+                    "In trauma-focused therapy",
+                    "Needs dental care",
+                    "Substance-use treatment started",
+                    "Pregnant",
+                )
+            )
+
+    def _team(
+        self,
+        world: World,
+        batch: Batch,
+        case: Case,
+        survivor: Person,
+        guardian: Person | None,
+        minor: bool,
+        region_code: str,
+        events: list[tuple[dt.datetime, EventKind, Agency | None]],
+    ) -> None:
+        """Case team, mandated report, consent and notes, for the personas' own cases.
+
+        Only the personas are staff users, so teams exist where a persona's agency took part:
+        the Greater Hartford agencies and the Waterbury police.
+        """
+        rng = self.rng
+        by_kind: dict[EventKind, tuple[dt.datetime, Agency | None]] = {}
+        for moment, kind, agency in events:
+            by_kind.setdefault(kind, (moment, agency))
+        if minor and EventKind.SCREENED in by_kind:
+            screened_at = by_kind[EventKind.SCREENED][0]
+            reported = by_kind.get(EventKind.REPORTED_TO_CHILD_WELFARE)
+            self.counters["report"] += 1
+            batch.reports.append(
+                MandatedReport(
+                    id=self.counters["report"],
+                    case=case,
+                    agency=world.agencies[f"{region_code}:dcf"],
+                    due_at=screened_at + dt.timedelta(hours=24),
+                    sent_at=reported[0] if reported else None,
+                    created_at=screened_at,
+                    updated_at=screened_at,
+                )
+            )
+        users = world.users
+        members: list[tuple[str, str, dt.datetime]] = []
+        opened_at = events[0][0]
+        if region_code == "greater-hartford":
+            members.append(("coordinator", TeamRole.COORDINATOR, opened_at))
+            contact = by_kind.get(EventKind.ADVOCATE_CONTACT)
+            if contact and rng.random() < 0.6:
+                members.append(("advocate", TeamRole.ADVOCATE, contact[0]))
+            if minor:
+                members.append(("caseworker", TeamRole.CHILD_WELFARE, opened_at))
+        investigation = by_kind.get(EventKind.INVESTIGATION_OPENED)
+        for username in ("detective", "detective_west"):
+            agency = world.agencies[PERSONA_AGENCY[username]]
+            if investigation and investigation[1] is not None and investigation[1].pk == agency.pk:
+                members.append((username, TeamRole.INVESTIGATOR, investigation[0]))
+        charge = by_kind.get(EventKind.CHARGE_FILED)
+        if charge and region_code == "greater-hartford":
+            members.append(("prosecutor", TeamRole.PROSECUTOR, charge[0]))
+        for username, team_role, moment in members:
+            self.counters["team"] += 1
+            batch.team.append(
+                CaseTeamMember(
+                    id=self.counters["team"],
+                    case=case,
+                    user=users[username],
+                    agency=world.agencies[PERSONA_AGENCY[username]],
+                    team_role=team_role,
+                    created_at=moment,
+                    updated_at=moment,
+                )
+            )
+        if not any(username == "advocate" for username, _, _ in members):
+            return
+        advocate = users["advocate"]
+        consent_at = by_kind.get(EventKind.CONSENT_RECORDED, (opened_at, None))[0]
+        self.counters["note"] += 1
+        batch.notes.append(
+            CaseNote(
+                id=self.counters["note"],
+                case=case,
+                author=advocate,
+                privileged=True,
+                body=rng.choice(PRIVILEGED_NOTES),
+                created_at=consent_at,
+                updated_at=consent_at,
+            )
+        )
+        if rng.random() < 0.5:
+            signer = guardian if guardian is not None and minor else survivor
+            lasting = dt.timedelta(days=rng.choice((90, 180, 365)))
+            revoked = rng.random() < 0.15 and consent_at + lasting / 3 <= self.end
+            self.counters["consent"] += 1
+            batch.consents.append(
+                Consent(
+                    id=self.counters["consent"],
+                    case=case,
+                    survivor=survivor,
+                    agency=world.agencies[PERSONA_AGENCY["detective"]],
+                    categories=sorted(rng.choice(CONSENT_CHOICES)),
+                    method=ConsentMethod.WRITTEN,
+                    granted_at=consent_at,
+                    expires_at=consent_at + lasting,
+                    recorded_by=advocate,
+                    signed_by=signer,
+                    signer_relationship=SignerRelationship.SELF
+                    if signer is survivor
+                    else SignerRelationship.GUARDIAN,
+                    revoked_at=consent_at + lasting / 3 if revoked else None,
+                    revoked_by=advocate if revoked else None,
+                    revocation_method=ConsentMethod.VERBAL_RECORDED if revoked else "",
+                    created_at=consent_at,
+                    updated_at=consent_at,
+                )
+            )
 
     def _participant(
         self,
@@ -773,6 +942,10 @@ class Generator:
             writer.insert(Exploitation, batch.exploitations)
             writer.insert(TraffickingLocation, batch.locations)
             writer.insert(JourneyEvent, batch.events)
+            writer.insert(CaseTeamMember, batch.team)
+            writer.insert(MandatedReport, batch.reports)
+            writer.insert(Consent, batch.consents)
+            writer.insert(CaseNote, batch.notes)
         self.summary.cases += len(batch.cases)
         self.summary.people += len(batch.people)
         self.summary.events += len(batch.events)
@@ -780,6 +953,10 @@ class Generator:
     def _reset_sequences(self) -> None:
         """Explicit ids do not move PostgreSQL's sequences; move them, as loaddata does."""
         models: Iterable[Any] = (
+            CaseTeamMember,
+            MandatedReport,
+            Consent,
+            CaseNote,
             Region,
             Town,
             Agency,

@@ -23,6 +23,7 @@ def insert(model: type[models.Model], objects: Sequence[models.Model]) -> None:
 
     fields = list(model._meta.concrete_fields)
     json_columns = [isinstance(f, models.JSONField) for f in fields]
+    encrypted = [bool(getattr(f, "encrypted", False)) for f in fields]
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(model._meta.db_table), sql.SQL(", ").join(sql.Identifier(f.column) for f in fields)
     )
@@ -35,4 +36,6 @@ def insert(model: type[models.Model], objects: Sequence[models.Model]) -> None:
                 for index, is_json in enumerate(json_columns):
                     if is_json:
                         row[index] = Jsonb(row[index])
+                    elif encrypted[index]:
+                        row[index] = fields[index].get_db_prep_save(row[index], connection)
                 copy.write_row(row)

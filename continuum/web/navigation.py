@@ -22,6 +22,9 @@ def items_for(user: Any) -> list[NavItem]:
     if not getattr(user, "is_authenticated", False):
         return []
     items = [NavItem(_("Home"), reverse("web:home"))]
-    if policy.can_list_cases(user):
+    if policy.can(user, "list"):
         items.append(NavItem(_("Cases"), reverse("cases:list")))
+    actor = policy.actor_of(user)
+    if actor is not None and policy.policy().relationships_for(actor.role, "review"):
+        items.append(NavItem(_("Flagged access"), reverse("audit:flagged")))
     return items

@@ -7,13 +7,13 @@ from collections.abc import Iterable
 from django import template
 from django.db import models
 
-from continuum.core import codes, htcds
+from continuum.core import codes, htcds, sensitivity
 
 register = template.Library()
 
 _LISTS: dict[str, type[models.TextChoices]] = {
     name: value
-    for module in (htcds, codes)
+    for module in (htcds, codes, sensitivity)
     for name, value in vars(module).items()
     if isinstance(value, type) and issubclass(value, models.TextChoices) and value is not models.TextChoices
 }

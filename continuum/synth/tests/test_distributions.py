@@ -44,3 +44,14 @@ def test_the_published_recruiter_relationships_are_the_weights():
     assert weights["intimate_partner"] == 0.28
     assert weights["employer"] == 0.22
     assert sum(weights.values()) == pytest.approx(1.0)
+
+
+def test_an_earlier_as_of_date_keeps_each_whole_year_at_its_published_count():
+    arrests = d.arrests_per_year(d.ARREST_REFERENCE_CASES, dt.date(2020, 6, 30))
+    assert [arrests[y] for y in (2016, 2017, 2018, 2019)] == [78, 107, 86, 74]
+    assert 0 < arrests[2020] < 58
+
+
+def test_a_later_as_of_date_still_gets_cases_every_year():
+    per_year = d.cases_per_year(1000, dt.date(2028, 3, 1))
+    assert max(per_year) == 2028 and all(per_year[y] > 0 for y in per_year)

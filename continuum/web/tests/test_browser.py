@@ -2,6 +2,7 @@
 
 import pytest
 
+from continuum.access.testing import totp_code, totp_device
 from continuum.conftest import TEST_PASSWORD
 from continuum.synth.generator import Generator
 
@@ -17,10 +18,17 @@ def world(django_db_blocker):
 
 
 def sign_in(page, live_server, username):
+    from continuum.access.models import User
+
+    user = User.objects.get(username=username)
+    totp_device(user)
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", TEST_PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/account/verify/**")
+    page.fill("#id_token", totp_code(user))
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/home/")
 
 

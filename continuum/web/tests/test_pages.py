@@ -3,6 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from continuum.access.testing import sign_in, totp_code, totp_device
 from continuum.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -33,10 +34,16 @@ def test_no_page_loads_anything_from_another_site(client):
         assert src.startswith(("/", "#")) or "data-quick-exit" in html.split(src)[1][:30], src
 
 
-def test_a_persona_signs_in_with_the_demo_password_and_lands_home(client):
+def test_a_persona_signs_in_with_the_demo_password_and_a_code_and_lands_home(client, persona):
+    coordinator = persona("coordinator")
+    totp_device(coordinator)
     response = client.post(reverse("web:login"), {"username": "coordinator", "password": TEST_PASSWORD})
     assert response.status_code == 302
-    home = client.get(response["Location"])
+    assert response["Location"].startswith(reverse("access:verify"))
+    verified = client.post(response["Location"], {"token": totp_code(coordinator)})
+    assert verified.status_code == 302
+    assert verified["Location"] == reverse("web:home")
+    home = client.get(verified["Location"])
     assert home.status_code == 200
     assert b"Taskforce coordinator" in home.content
     assert reverse("cases:list").encode() in home.content
@@ -48,15 +55,25 @@ def test_a_wrong_password_is_refused_with_a_plain_message(client):
     assert b"did not match" in response.content
 
 
-def test_navigation_fits_the_role(client, persona):
-    client.force_login(persona("detective"))
+@pytest.mark.parametrize(
+    ("username", "sees_cases", "sees_flagged", "role_label"),
+    [
+        ("detective", True, False, "Law enforcement investigator"),
+        ("analyst", False, False, "Statewide analyst"),
+        ("admin", False, True, "Administrator"),
+        ("provider", False, False, "Service provider staff"),
+    ],
+)
+def test_navigation_fits_the_role(client, persona, username, sees_cases, sees_flagged, role_label):
+    sign_in(client, persona(username))
     html = client.get(reverse("web:home")).content.decode()
-    assert reverse("cases:list") not in html
-    assert "Law enforcement investigator" in html
+    assert (f'href="{reverse("cases:list")}"' in html) is sees_cases
+    assert (f'href="{reverse("audit:flagged")}"' in html) is sees_flagged
+    assert role_label in html
 
 
 def test_sign_out_ends_the_session(client, persona):
-    client.force_login(persona("coordinator"))
+    sign_in(client, persona("coordinator"))
     response = client.post(reverse("web:logout"))
     assert response.status_code == 302
     assert client.get(reverse("web:home")).status_code == 302

@@ -1,0 +1,178 @@
+"""Writes that change who may see what: consent, break-glass. Each is one transaction with its
+audit row and journey event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from continuum.access.models import Agency, BreakGlassGrant, Consent, Role, User
+from continuum.audit import log as audit
+from continuum.cases.models import Case, CaseParticipant, ParticipantRole
+from continuum.core.sensitivity import InfoCategory
+from continuum.journeys.actions import journey_record
+from continuum.journeys.models import EventKind
+from continuum.people.models import Person
+
+CONSENT_LONGEST = dt.timedelta(days=366 * 2)
+BREAK_GLASS_MINUTES = 60
+SIGNERS_FOR_ANOTHER = frozenset({ParticipantRole.GUARDIAN})
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: User,
+    case: Case,
+    survivor: Person,
+    agency: Agency,
+    categories: Iterable[str],
+    method: str,
+    expires_at: dt.datetime,
+    signed_by: Person,
+    signer_relationship: str,
+    granted_at: dt.datetime | None = None,
+) -> Consent:
+    """Record the survivor's consent that `agency` may see `categories` of their information in
+    `case` until `expires_at`. Refused: no expiry or one too far away, an unknown category, a
+    survivor not of this case, a signer who is not the survivor or their guardian in this case,
+    and above all a signer who is a suspect in the case."""
+    now = timezone.now()
+    granted = granted_at or now
+    chosen = sorted(set(categories))
+    errors: dict[str, str] = {}
+    if not chosen or not set(chosen) <= set(InfoCategory.values):
+        errors["categories"] = _("Choose at least one category of information.")
+    if expires_at <= granted:
+        errors["expires_at"] = _("Consent needs an expiry date in the future.")
+    elif expires_at - granted > CONSENT_LONGEST:
+        errors["expires_at"] = _("Consent can be given for two years at the most; it can be renewed.")
+    roles = {
+        (p.person_id, p.role)
+        for p in CaseParticipant.objects.filter(case=case, person__in=[survivor.pk, signed_by.pk])
+    }
+    if (survivor.pk, ParticipantRole.SURVIVOR) not in roles:
+        errors["survivor"] = _("This person is not a survivor in this case.")
+    if (signed_by.pk, ParticipantRole.SUSPECT) in roles or CaseParticipant.objects.filter(
+        case=case, person=signed_by, role=ParticipantRole.SUSPECT
+    ).exists():
+        errors["signed_by"] = _("A suspect in the case can never sign consent on the survivor's behalf.")
+    elif signed_by.pk != survivor.pk and not any(
+        (signed_by.pk, role) in roles for role in SIGNERS_FOR_ANOTHER
+    ):
+        errors["signed_by"] = _(
+            "Consent is signed by the survivor or by their parent or guardian in this case."
+        )
+    if errors:
+        raise ValidationError(errors)
+    consent = Consent.objects.create(
+        case=case,
+        survivor=survivor,
+        agency=agency,
+        categories=chosen,
+        method=method,
+        granted_at=granted,
+        expires_at=expires_at,
+        recorded_by=actor,
+        signed_by=signed_by,
+        signer_relationship=signer_relationship,
+    )
+    audit.record(
+        actor=actor,
+        action="consent_grant",
+        obj=consent,
+        case_id=case.pk,
+        fields=["categories", "expires_at", "agency"],
+        detail={"agency": agency.pk, "categories": chosen},
+    )
+    journey_record(
+        case_id=case.pk,
+        kind=EventKind.CONSENT_RECORDED,
+        actor=actor,
+        person_id=survivor.pk,
+        data={"agency": agency.pk, "categories": chosen},
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_revoke(*, actor: User, consent: Consent, method: str) -> Consent:
+    """Revoke at once: the very next request of the receiving agency is denied."""
+    locked = Consent.objects.select_for_update().get(pk=consent.pk)
+    if locked.revoked_at is not None:
+        raise ValidationError(_("This consent was already revoked."))
+    locked.revoked_at = timezone.now()
+    locked.revoked_by = actor
+    locked.revocation_method = method
+    locked.save(update_fields=["revoked_at", "revoked_by", "revocation_method"])
+    audit.record(
+        actor=actor,
+        action="consent_revoke",
+        obj=locked,
+        case_id=locked.case_id,
+        fields=["revoked_at"],
+        detail={"agency": locked.agency_id},
+    )
+    journey_record(
+        case_id=locked.case_id,
+        kind=EventKind.CONSENT_REVOKED,
+        actor=actor,
+        person_id=locked.survivor_id,
+        data={"agency": locked.agency_id},
+    )
+    return locked
+
+
+@transaction.atomic
+def break_glass_start(*, actor: User, case: Case, reason: str) -> BreakGlassGrant:
+    """An administrator's emergency access to one case for 60 minutes, flagged for review."""
+    if getattr(getattr(actor, "membership", None), "role", None) != Role.ADMIN:
+        raise ValidationError(_("Only administrators use break-glass access."))
+    text = reason.strip()
+    if len(text) < 20:
+        raise ValidationError(
+            {"reason": _("Say why in at least 20 characters; a second administrator reviews it.")}
+        )
+    now = timezone.now()
+    grant = BreakGlassGrant.objects.create(
+        user=actor,
+        case=case,
+        reason=text[:500],
+        started_at=now,
+        expires_at=now + dt.timedelta(minutes=BREAK_GLASS_MINUTES),
+    )
+    audit.record(
+        actor=actor, action="break_glass_start", obj=grant, case_id=case.pk, fields=["reason"], flagged=True
+    )
+    return grant
+
+
+@transaction.atomic
+def break_glass_review(*, actor: User, grant: BreakGlassGrant, outcome: str) -> BreakGlassGrant:
+    """A second administrator reviews a break-glass grant (never the one who used it)."""
+    locked = BreakGlassGrant.objects.select_for_update().get(pk=grant.pk)
+    if getattr(getattr(actor, "membership", None), "role", None) != Role.ADMIN:
+        raise ValidationError(_("Only administrators review break-glass access."))
+    if locked.user_id == actor.pk:
+        raise ValidationError(_("A second administrator must review this, not the one who used it."))
+    if locked.reviewed_at is not None:
+        raise ValidationError(_("This break-glass access was already reviewed."))
+    if outcome not in {"justified", "unjustified"}:
+        raise ValidationError(_("Choose justified or unjustified."))
+    locked.reviewed_by = actor
+    locked.reviewed_at = timezone.now()
+    locked.review_outcome = outcome
+    locked.save(update_fields=["reviewed_by", "reviewed_at", "review_outcome"])
+    audit.record(
+        actor=actor,
+        action="break_glass_review",
+        obj=locked,
+        case_id=locked.case_id,
+        detail={"outcome": outcome, "grant": locked.pk},
+    )
+    return locked

@@ -1,0 +1,120 @@
+"""The cases every generated permission test is tried on, picked from the synthetic world and
+completed with consents in every state (in force, expired, revoked, and none)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from continuum.access.models import Agency, Consent, User
+from continuum.access.tests import oracle
+from continuum.cases.models import Case, CaseParticipant, CaseTeamMember, CourtOrder, MandatedReport
+
+PERSONA_NAMES = [
+    "coordinator",
+    "intake",
+    "advocate",
+    "caseworker",
+    "detective",
+    "prosecutor",
+    "detective_west",
+    "provider",
+    "analyst",
+    "admin",
+]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    case: Case
+
+
+def build() -> dict[str, Case]:
+    """Cases by the situation they put the personas in (each exists in the session world)."""
+    now = timezone.now()
+    hartford_pd = Agency.objects.get(name="Hartford Police Department")
+    advocate = User.objects.get(username="advocate")
+    gh = Case.objects.filter(region__code="greater-hartford")
+    team_ids = set(
+        CaseTeamMember.objects.filter(user=advocate, removed_at=None).values_list("case_id", flat=True)
+    )
+    pd_ids = set(
+        CaseTeamMember.objects.filter(agency=hartford_pd, removed_at=None).values_list("case_id", flat=True)
+    )
+    consented = set(Consent.objects.values_list("case_id", flat=True))
+    plain = [
+        c
+        for c in gh.filter(age_group="adult").order_by("reference")
+        if c.pk not in team_ids | pd_ids | consented
+    ]
+    picked = {
+        "own_team": gh.filter(pk__in=team_ids & pd_ids).order_by("reference").first()
+        or gh.filter(pk__in=team_ids).order_by("reference").first(),
+        "child_case": gh.filter(age_group="minor")
+        .exclude(pk__in=pd_ids | consented)
+        .order_by("reference")
+        .first(),
+        "consent_in_force": plain[0],
+        "consent_expired": plain[1],
+        "consent_revoked": plain[2],
+        "no_consent": plain[3],
+        "other_region": Case.objects.filter(region__code="western").order_by("reference").first(),
+    }
+    survivor = {
+        c: CaseParticipant.objects.get(case=picked[c], role="survivor").person
+        for c in ("consent_in_force", "consent_expired", "consent_revoked")
+    }
+    for name, granted, expires, revoked in (
+        ("consent_in_force", now - dt.timedelta(days=10), now + dt.timedelta(days=80), None),
+        ("consent_expired", now - dt.timedelta(days=100), now - dt.timedelta(days=1), None),
+        (
+            "consent_revoked",
+            now - dt.timedelta(days=10),
+            now + dt.timedelta(days=80),
+            now - dt.timedelta(hours=1),
+        ),
+    ):
+        Consent.objects.create(
+            case=picked[name],
+            survivor=survivor[name],
+            agency=hartford_pd,
+            categories=["identity", "exploitation"],
+            method="written",
+            granted_at=granted,
+            expires_at=expires,
+            recorded_by=advocate,
+            signed_by=survivor[name],
+            signer_relationship="self",
+            revoked_at=revoked,
+        )
+    assert all(picked.values()), picked
+    return picked
+
+
+def oracle_world(user: User | None, case: Case) -> oracle.World:
+    """The plain facts the oracle needs, read with plain queries."""
+    membership = getattr(user, "membership", None) if user is not None else None
+    agency = membership.agency if membership is not None else None
+    world = oracle.World(
+        user_id=user.pk if user is not None else 0,
+        role=membership.role if membership is not None and membership.active else None,
+        agency_id=agency.pk if agency else None,
+        region_id=agency.region_id if agency else None,
+        case_region_id=case.region_id,
+        case_age_group=case.age_group,
+    )
+    world.team = [
+        (m.user_id, m.agency_id, m.removed_at is not None) for m in CaseTeamMember.objects.filter(case=case)
+    ]
+    world.reports = list(MandatedReport.objects.filter(case=case).values_list("agency_id", flat=True))
+    world.consents = [
+        (c.agency_id, c.granted_at, c.expires_at, c.revoked_at is not None, tuple(c.categories))
+        for c in Consent.objects.filter(case=case)
+    ]
+    world.orders = [
+        (o.agency_id, o.expires_at, tuple(o.categories)) for o in CourtOrder.objects.filter(case=case)
+    ]
+    return world

@@ -1,0 +1,53 @@
+"""Every read of a case, every list and every denial writes exactly one audit row, with field
+names and ids only."""
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from continuum.access.testing import sign_in
+from continuum.audit.models import AuditEvent
+from continuum.cases.models import Case
+
+pytestmark = pytest.mark.django_db
+
+
+def _new_rows(before):
+    return list(AuditEvent.objects.filter(id__gt=before).order_by("id"))
+
+
+def _last_id():
+    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def test_opening_a_case_writes_one_view_row_naming_the_fields_shown(client, persona):
+    coordinator = persona("coordinator")
+    sign_in(client, coordinator)
+    case = Case.objects.filter(region__code="greater-hartford").first()
+    before = _last_id()
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    rows = _new_rows(before)
+    assert [r.action for r in rows] == ["view"]
+    row = rows[0]
+    assert row.actor_id == coordinator.pk and row.case_id == case.pk and row.outcome == "allowed"
+    assert "person__last_name" in row.fields and "person__health_notes" not in row.fields
+
+
+def test_a_denial_writes_one_deny_row_and_answers_like_a_missing_case(client, persona):
+    sign_in(client, persona("detective_west"))
+    case = Case.objects.filter(region__code="greater-hartford").first()
+    before = _last_id()
+    denied = client.get(reverse("cases:detail", args=[case.pk]))
+    missing = client.get(reverse("cases:detail", args=[uuid.uuid4()]))
+    assert denied.status_code == missing.status_code == 404 and denied.content == missing.content
+    rows = _new_rows(before)
+    assert [(r.action, r.outcome) for r in rows] == [("deny", "denied"), ("deny", "denied")]
+    assert rows[0].object_id == str(case.pk)
+
+
+def test_a_list_writes_one_list_row(client, persona):
+    sign_in(client, persona("coordinator"))
+    before = _last_id()
+    client.get(reverse("cases:list"))
+    assert [r.action for r in _new_rows(before)] == ["list"]

@@ -1,0 +1,117 @@
+"""Generated: every persona (and an anonymous visitor) against every URL pattern, on cases of
+their own agency, of their case team, of another region, with consent in force, expired,
+revoked and absent. Every outcome must be what policy.yaml says (read by the oracle)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from continuum.access import policy
+from continuum.access.models import User
+from continuum.access.testing import sign_in
+from continuum.access.tests import oracle
+from continuum.access.tests.scenario import PERSONA_NAMES, build, oracle_world
+
+pytestmark = pytest.mark.django_db
+
+CASE_SITUATIONS = [
+    "own_team",
+    "child_case",
+    "consent_in_force",
+    "consent_expired",
+    "consent_revoked",
+    "no_consent",
+    "other_region",
+]
+VISITORS = [*PERSONA_NAMES, "anonymous"]
+CASE_URLS = [name for name, op in policy.policy().urls.items() if op.startswith("case.")]
+# How each allowed operation answers (GET pages 200; POST-only operations redirect after acting).
+POST_ONLY = {"cases:consent_revoke"}
+
+
+def _url(name: str, case) -> str:
+    if name == "cases:list":
+        return reverse(name)
+    if name == "cases:consent_revoke":
+        return reverse(name, args=[case.pk, 0])
+    return reverse(name, args=[case.pk])
+
+
+def _client(client, username):
+    if username != "anonymous":
+        sign_in(client, User.objects.select_related("membership__agency").get(username=username))
+    return client
+
+
+@pytest.fixture
+def situations(db):
+    return build()
+
+
+@pytest.mark.parametrize("url_name", CASE_URLS)
+@pytest.mark.parametrize("username", VISITORS)
+def test_every_case_url_answers_as_the_policy_file_says(client, situations, username, url_name):
+    action = policy.policy().urls[url_name].split(".", 1)[1]
+    _client(client, username)
+    user = (
+        None
+        if username == "anonymous"
+        else User.objects.select_related("membership__agency").get(username=username)
+    )
+    for situation in CASE_SITUATIONS:
+        case = situations[situation]
+        url = _url(url_name, case)
+        response = client.post(url) if url_name in POST_ONLY else client.get(url)
+        if user is None:
+            assert response.status_code == 302 and "/login/" in response["Location"], (situation, url_name)
+            continue
+        if url_name == "cases:list":
+            expected = any(oracle.allowed(oracle_world(user, c), "list", timezone.now()) for c in [case])
+            listed = response.status_code == 200 and case in response.context["page"].paginator.object_list
+            assert listed == expected, (username, situation)
+            continue
+        allowed = oracle.allowed(oracle_world(user, case), action, timezone.now())
+        if not allowed:
+            assert response.status_code == 404, (username, situation, url_name, response.status_code)
+        elif url_name == "cases:consent_revoke":
+            assert response.status_code == 404  # consent 0 does not exist, but the case door opened
+        else:
+            assert response.status_code in (200, 302), (username, situation, url_name, response.status_code)
+            if response.status_code == 302:
+                assert "/account/" in response["Location"]  # a fresh second factor, never a leak
+
+
+@pytest.mark.parametrize("username", VISITORS)
+def test_every_other_url_answers_as_the_policy_file_says(client, username):
+    _client(client, username)
+    role = None if username == "anonymous" else User.objects.get(username=username).membership.role
+    for name, operation in policy.policy().urls.items():
+        if operation.startswith("case."):
+            continue
+        if name == "audit:review":
+            response = client.post(reverse(name, args=[999999]), {"outcome": "justified"})
+        elif name == "web:logout":
+            continue  # signing out is tried on its own below
+        else:
+            response = client.get(reverse(name))
+        if operation == "public":
+            assert response.status_code in (200, 302), name
+        elif operation == "staff":
+            assert response.status_code == (302 if role is None else 200), name
+        elif operation == "admin.review":
+            if role is None:
+                assert response.status_code == 302
+            elif role == "admin":
+                assert response.status_code in (200, 404 if name == "audit:review" else 200), name
+            else:
+                assert response.status_code == 404, (username, name)
+        elif operation == "login":
+            assert response.status_code in (200, 302), name
+
+
+def test_signing_out_is_a_post_and_ends_the_session(client, persona):
+    sign_in(client, persona("coordinator"))
+    assert client.post(reverse("web:logout")).status_code == 302
+    assert client.get(reverse("web:home")).status_code == 302

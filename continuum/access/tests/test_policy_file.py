@@ -1,0 +1,91 @@
+"""The policy file is complete and strict: every URL and every protected field is named in it."""
+
+import copy
+
+import pytest
+import yaml
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+
+from continuum.access import policy
+from continuum.access.models import Role
+from continuum.conftest import _pattern_names
+
+PROTECTED_MODELS = [
+    "cases.Case",
+    "cases.CaseParticipant",
+    "people.Person",
+    "cases.Exploitation",
+    "cases.TraffickingLocation",
+    "journeys.JourneyEvent",
+    "cases.CaseTeamMember",
+    "cases.MandatedReport",
+    "cases.CourtOrder",
+    "cases.CaseNote",
+    "access.Consent",
+]
+
+
+def raw():
+    return yaml.safe_load(policy.POLICY_FILE.read_text(encoding="utf-8"))
+
+
+def test_the_policy_file_loads():
+    loaded = policy.policy()
+    assert set(loaded.roles) == set(Role.values)
+
+
+def test_every_url_pattern_is_named_in_the_policy():
+    from django.urls import get_resolver
+
+    assert _pattern_names(get_resolver()) - set(policy.policy().urls) == set()
+
+
+def test_the_policy_names_no_url_that_does_not_exist():
+    from django.urls import get_resolver
+
+    assert set(policy.policy().urls) - _pattern_names(get_resolver()) == set()
+
+
+@pytest.mark.parametrize("label", PROTECTED_MODELS)
+def test_every_field_of_a_protected_model_has_exactly_one_category(label):
+    model = apps.get_model(label)
+    names = {f.name for f in model._meta.concrete_fields}
+    assert set(policy.policy().fields[label]) == names
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d["roles"].update(wizard=copy.deepcopy(d["roles"]["analyst"])), "unknown role"),
+        (lambda d: d["roles"]["coordinator"]["case"]["view"].append("friendship"), "unknown relationships"),
+        (lambda d: d["roles"]["coordinator"]["grants"]["same_region"].append("gossip"), "unknown categories"),
+        (lambda d: d["roles"].pop("admin"), "no rules for roles"),
+        (lambda d: d["fields"]["people.Person"]["contact"].append("first_name"), "two categories"),
+        (lambda d: d.update(version=2), "version 1"),
+    ],
+)
+def test_a_mistake_in_the_policy_stops_the_start(mutate, message):
+    data = raw()
+    mutate(data)
+    with pytest.raises(ImproperlyConfigured, match=message):
+        policy.parse_policy(data)
+
+
+def test_privileged_notes_never_reach_police_or_prosecutors():
+    loaded = policy.policy()
+    for role in ("law_enforcement", "prosecutor"):
+        assert "privileged_notes" in loaded.roles[role].never
+    assert policy.categories_for(
+        "law_enforcement",
+        frozenset({"agency_on_team", "consent"}),
+        consented=["privileged_notes", "identity"],
+    ) == {"case_facts", "justice", "identity"}
+
+
+def test_analysts_see_no_person_and_no_case():
+    assert policy.policy().roles["analyst"].case == {}
+    assert (
+        policy.categories_for("analyst", frozenset({"same_region", "consent"}), consented=["identity"])
+        == set()
+    )

@@ -1,0 +1,55 @@
+"""The commonest real breach: reading another region's records by id. A detective of another
+region replays every case and person id of Greater Hartford on every case URL and gets 404,
+identical to "does not exist"; lists show none of them."""
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from continuum.access import policy
+from continuum.access.testing import sign_in
+from continuum.cases.models import Case, CaseParticipant
+
+pytestmark = pytest.mark.django_db
+
+CASE_URLS = [
+    name for name, op in policy.policy().urls.items() if op.startswith("case.") and name != "cases:list"
+]
+
+
+def _urls(object_id):
+    for name in CASE_URLS:
+        args = [object_id, 1] if name == "cases:consent_revoke" else [object_id]
+        yield name, reverse(name, args=args)
+
+
+def test_another_regions_detective_gets_404_for_every_greater_hartford_id(client, persona):
+    sign_in(client, persona("detective_west"))
+    ids = list(Case.objects.filter(region__code="greater-hartford").values_list("pk", flat=True))
+    ids += list(
+        CaseParticipant.objects.filter(case__region__code="greater-hartford").values_list(
+            "person_id", flat=True
+        )
+    )
+    assert len(ids) > 50
+    missing = {name: client.get(url) for name, url in _urls(uuid.uuid4())}
+    for object_id in ids:
+        for name, url in _urls(object_id):
+            response = client.post(url) if name == "cases:consent_revoke" else client.get(url)
+            assert response.status_code == 404, (name, object_id)
+            if name != "cases:consent_revoke":
+                assert response.content == missing[name].content
+
+
+def test_lists_show_none_of_another_regions_cases(client, persona):
+    detective = persona("detective_west")
+    sign_in(client, detective)
+    response = client.get(reverse("cases:list"))
+    assert response.status_code == 200
+    listed = list(response.context["page"].paginator.object_list)
+    assert listed, "the detective sees their own team's cases"
+    assert {c.region.code for c in listed} == {"western"}
+    for q in ("CT-", "Hartford"):
+        found = client.get(reverse("cases:list"), {"q": q}).context["page"].paginator.object_list
+        assert all(c.region.code == "western" for c in found)

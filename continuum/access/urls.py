@@ -1,0 +1,10 @@
+from django.urls import path
+
+from continuum.access import auth_views
+
+app_name = "access"
+
+urlpatterns = [
+    path("verify/", auth_views.verify, name="verify"),
+    path("enroll/", auth_views.enroll, name="enroll"),
+]

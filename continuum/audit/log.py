@@ -1,0 +1,227 @@
+"""Writing the audit log: `record()` appends one hash-chained row in the caller's transaction.
+
+Only ids, codes and field names are accepted; anything that could be a person's details (a
+name, free text, a date of birth) is refused with ValueError before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from continuum.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent, Outcome
+
+NAME_RE = re.compile(r"^[a-z_][a-z0-9_]{0,63}$")
+CODE_RE = re.compile(r"^[A-Za-z0-9_.:-]{0,64}$")
+ACTION_RE = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")
+OBJECT_TYPE_RE = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)?$")
+
+# The values a row's hash covers, in no particular order (the JSON is key-sorted).
+HASHED_FIELDS = (
+    "id",
+    "at",
+    "actor_id",
+    "agency_id",
+    "role",
+    "action",
+    "object_type",
+    "object_id",
+    "case_id",
+    "fields",
+    "outcome",
+    "detail",
+    "flagged",
+    "prev_hash",
+)
+
+
+def compute_hash(row_values: dict[str, Any]) -> str:
+    """SHA-256 (hex) of the canonical JSON of a row's values (see `row_values`)."""
+    canonical = json.dumps(
+        {name: row_values[name] for name in HASHED_FIELDS},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=True,
+        allow_nan=False,
+    )
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def canonical_time(at: dt.datetime) -> str:
+    if timezone.is_naive(at):
+        raise ValueError("audit times must be timezone-aware")
+    return at.astimezone(dt.UTC).isoformat()
+
+
+def row_values(event: AuditEvent) -> dict[str, Any]:
+    """The hashed values of a row, as `compute_hash` takes them; used by the writer and the verifier."""
+    return {
+        "id": event.id,
+        "at": canonical_time(event.at),
+        "actor_id": event.actor_id,
+        "agency_id": event.agency_id,
+        "role": event.role,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "case_id": str(event.case_id) if event.case_id is not None else None,
+        "fields": list(event.fields),
+        "outcome": event.outcome,
+        "detail": dict(event.detail),
+        "flagged": event.flagged,
+        "prev_hash": event.prev_hash,
+    }
+
+
+# --- validation: codes and names only -----------------------------------------------------------
+
+
+def _check_code(value: Any, what: str) -> None:
+    if value is None or isinstance(value, bool | int):
+        return
+    if isinstance(value, str) and CODE_RE.match(value):
+        return
+    raise ValueError(f"audit {what} must be a code, an id or a number, not free text")
+
+
+def _clean_fields(fields: Iterable[str]) -> list[str]:
+    if isinstance(fields, str | bytes):
+        raise ValueError("audit fields must be a list of field names, not one string")
+    names = list(fields)
+    for name in names:
+        if not isinstance(name, str) or not NAME_RE.match(name):
+            raise ValueError("audit fields must be field names (lowercase letters, digits, underscores)")
+    return names
+
+
+def _clean_detail(detail: Mapping[str, Any] | None) -> dict[str, Any]:
+    if detail is None:
+        return {}
+    if not isinstance(detail, Mapping):
+        raise ValueError("audit detail must be a mapping")
+    cleaned: dict[str, Any] = {}
+    for key, value in detail.items():
+        if not isinstance(key, str) or not NAME_RE.match(key):
+            raise ValueError("audit detail keys must be names (lowercase letters, digits, underscores)")
+        if isinstance(value, list | tuple):
+            for item in value:
+                _check_code(item, f"detail value of {key!r}")
+            cleaned[key] = list(value)
+        else:
+            _check_code(value, f"detail value of {key!r}")
+            cleaned[key] = value
+    return cleaned
+
+
+def _clean_case_id(case_id: uuid.UUID | str | None) -> uuid.UUID | None:
+    if case_id is None or isinstance(case_id, uuid.UUID):
+        return case_id
+    if isinstance(case_id, str):
+        try:
+            return uuid.UUID(case_id)
+        except ValueError:
+            raise ValueError("audit case_id must be a UUID") from None
+    raise ValueError("audit case_id must be a UUID")
+
+
+def _actor_columns(actor: Any) -> tuple[int | None, int | None, str]:
+    """(actor_id, agency_id, role) of a User; (None, None, "") of AnonymousUser or None."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None, None, ""
+    actor_id = actor.pk
+    if not isinstance(actor_id, int):
+        raise ValueError("audit actor must be a saved user")
+    # The reverse one-to-one raises a subclass of AttributeError when the user has no membership.
+    membership = getattr(actor, "membership", None)
+    if membership is None:
+        return actor_id, None, ""
+    return actor_id, membership.agency_id, str(membership.role or "")
+
+
+def _object_columns(
+    obj: models.Model | None, object_type: str, object_id: str, case_id: uuid.UUID | None
+) -> tuple[str, str, uuid.UUID | None]:
+    if obj is not None:
+        if obj.pk is None:
+            raise ValueError("audit obj must be saved (it has no primary key)")
+        object_type = object_type or obj._meta.label
+        object_id = object_id or str(obj.pk)
+        if case_id is None:
+            if obj._meta.label == "cases.Case":
+                case_id = _clean_case_id(obj.pk)
+            else:
+                case_id = _clean_case_id(getattr(obj, "case_id", None))
+    if not isinstance(object_type, str) or len(object_type) > 64 or not OBJECT_TYPE_RE.match(object_type):
+        raise ValueError("audit object_type must be a model label such as 'cases.Case'")
+    if not isinstance(object_id, str) or not CODE_RE.match(object_id):
+        raise ValueError("audit object_id must be an id")
+    return object_type, object_id, case_id
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    case_id: uuid.UUID | str | None = None,
+    fields: Iterable[str] = (),
+    outcome: str = "allowed",
+    detail: Mapping[str, Any] | None = None,
+    flagged: bool = False,
+) -> AuditEvent:
+    """Append one row to the audit log, in the caller's transaction (a savepoint inside it).
+
+    `actor` is a User, an AnonymousUser or None. Field names, detail keys and detail values are
+    checked to be names and codes before anything is written (ValueError otherwise).
+    """
+    if not isinstance(action, str) or not ACTION_RE.match(action):
+        raise ValueError("audit action must be a code such as 'view' or 'login_failed'")
+    if outcome not in Outcome.values:
+        raise ValueError("audit outcome must be 'allowed' or 'denied'")
+    if not isinstance(flagged, bool):
+        raise ValueError("audit flagged must be a bool")
+    names = _clean_fields(fields)
+    cleaned_detail = _clean_detail(detail)
+    clean_case = _clean_case_id(case_id)
+    object_type, object_id, clean_case = _object_columns(obj, object_type, object_id, clean_case)
+    actor_id, agency_id, role = _actor_columns(actor)
+
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            id=1, defaults={"last_id": 0, "last_hash": GENESIS_HASH, "count": 0}
+        )
+        event = AuditEvent(
+            id=head.last_id + 1,
+            at=timezone.now(),
+            actor_id=actor_id,
+            agency_id=agency_id,
+            role=role,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            case_id=clean_case,
+            fields=names,
+            outcome=outcome,
+            detail=cleaned_detail,
+            flagged=flagged,
+            prev_hash=head.last_hash,
+        )
+        event.hash = compute_hash(row_values(event))
+        event.save(force_insert=True)
+        AuditChainHead.objects.filter(id=1).update(
+            last_id=event.id, last_hash=event.hash, count=models.F("count") + 1
+        )
+    return event
