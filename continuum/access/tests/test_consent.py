@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def team_case(persona):
-    """A Greater Hartford case with the advocate on its team and no consent yet, and Hartford PD off the team."""
+    """A Greater Hartford case with the advocate on its team, no consent yet, and Hartford PD off it."""
     advocate = persona("advocate")
     hartford_pd = Agency.objects.get(name="Hartford Police Department")
     on_team = CaseTeamMember.objects.filter(user=advocate, removed_at=None).values_list("case_id", flat=True)
@@ -37,17 +37,17 @@ def team_case(persona):
 
 
 def _record(advocate, case, survivor, agency, **overrides):
-    values = dict(
-        actor=advocate,
-        case=case,
-        survivor=survivor,
-        agency=agency,
-        categories=["identity", "exploitation"],
-        method="written",
-        expires_at=timezone.now() + dt.timedelta(days=90),
-        signed_by=survivor,
-        signer_relationship="self",
-    )
+    values = {
+        "actor": advocate,
+        "case": case,
+        "survivor": survivor,
+        "agency": agency,
+        "categories": ["identity", "exploitation"],
+        "method": "written",
+        "expires_at": timezone.now() + dt.timedelta(days=90),
+        "signed_by": survivor,
+        "signer_relationship": "self",
+    }
     values.update(overrides)
     return actions.consent_record(**values)
 
