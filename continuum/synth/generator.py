@@ -651,8 +651,11 @@ class Generator:
             case.status = CaseStatus.FOLLOW_UP
         case.opened_on = opened.date()
 
+        kept = [(moment, kind_of_event, by) for moment, kind_of_event, by, _ in events if moment <= self.end]
+        self._sensitive_details(survivor, town_name, foreign)
+        consented = self._team(world, batch, case, survivor, guardian, minor, region_code, kept)
         for moment, kind_of_event, by, data in sorted(events, key=lambda e: e[0]):
-            if moment > self.end:
+            if moment > self.end or (kind_of_event == EventKind.CONSENT_RECORDED and not consented):
                 continue
             person = (
                 None
@@ -676,9 +679,6 @@ class Generator:
             if kind_of_event == EventKind.ARREST_MADE:
                 self.summary.arrests_by_year[moment.year] += 1
         case.updated_at = max(case.created_at, min(self.end, max(e[0] for e in events)))
-        kept = [(moment, kind_of_event, by) for moment, kind_of_event, by, _ in events if moment <= self.end]
-        self._sensitive_details(survivor, town_name, foreign)
-        self._team(world, batch, case, survivor, guardian, minor, region_code, kept)
 
     def _sensitive_details(self, survivor: Person, town: str, foreign: bool) -> None:
         """The encrypted fields: where the survivor is now, immigration status, health."""
@@ -715,8 +715,9 @@ class Generator:
         minor: bool,
         region_code: str,
         events: list[tuple[dt.datetime, EventKind, Agency | None]],
-    ) -> None:
-        """Case team, mandated report, consent and notes, for the personas' own cases.
+    ) -> bool:
+        """Case team, mandated report, consent and notes, for the personas' own cases; whether a
+        consent was recorded (the journey shows the step only then).
 
         Only the personas are staff users, so teams exist where a persona's agency took part:
         the Greater Hartford agencies and the Waterbury police.
@@ -772,7 +773,7 @@ class Generator:
                 )
             )
         if not any(username == "advocate" for username, _, _ in members):
-            return
+            return False
         advocate = users["advocate"]
         consent_at = by_kind.get(EventKind.CONSENT_RECORDED, (opened_at, None))[0]
         self.counters["note"] += 1
@@ -787,33 +788,35 @@ class Generator:
                 updated_at=consent_at,
             )
         )
-        if rng.random() < 0.5:
-            signer = guardian if guardian is not None and minor else survivor
-            lasting = dt.timedelta(days=rng.choice((90, 180, 365)))
-            revoked = rng.random() < 0.15 and consent_at + lasting / 3 <= self.end
-            self.counters["consent"] += 1
-            batch.consents.append(
-                Consent(
-                    id=self.counters["consent"],
-                    case=case,
-                    survivor=survivor,
-                    agency=world.agencies[PERSONA_AGENCY["detective"]],
-                    categories=sorted(rng.choice(CONSENT_CHOICES)),
-                    method=ConsentMethod.WRITTEN,
-                    granted_at=consent_at,
-                    expires_at=consent_at + lasting,
-                    recorded_by=advocate,
-                    signed_by=signer,
-                    signer_relationship=SignerRelationship.SELF
-                    if signer is survivor
-                    else SignerRelationship.GUARDIAN,
-                    revoked_at=consent_at + lasting / 3 if revoked else None,
-                    revoked_by=advocate if revoked else None,
-                    revocation_method=ConsentMethod.VERBAL_RECORDED if revoked else "",
-                    created_at=consent_at,
-                    updated_at=consent_at,
-                )
+        if rng.random() >= 0.5:
+            return False
+        signer = guardian if guardian is not None and minor else survivor
+        lasting = dt.timedelta(days=rng.choice((90, 180, 365)))
+        revoked = rng.random() < 0.15 and consent_at + lasting / 3 <= self.end
+        self.counters["consent"] += 1
+        batch.consents.append(
+            Consent(
+                id=self.counters["consent"],
+                case=case,
+                survivor=survivor,
+                agency=world.agencies[PERSONA_AGENCY["detective"]],
+                categories=sorted(rng.choice(CONSENT_CHOICES)),
+                method=ConsentMethod.WRITTEN,
+                granted_at=consent_at,
+                expires_at=consent_at + lasting,
+                recorded_by=advocate,
+                signed_by=signer,
+                signer_relationship=SignerRelationship.SELF
+                if signer is survivor
+                else SignerRelationship.GUARDIAN,
+                revoked_at=consent_at + lasting / 3 if revoked else None,
+                revoked_by=advocate if revoked else None,
+                revocation_method=ConsentMethod.VERBAL_RECORDED if revoked else "",
+                created_at=consent_at,
+                updated_at=consent_at,
             )
+        )
+        return True
 
     def _participant(
         self,

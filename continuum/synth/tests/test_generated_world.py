@@ -87,3 +87,30 @@ def test_personas_json_lists_username_role_agency_and_region(capsys):
     coordinator = rows[0]
     assert coordinator == {**coordinator, "role": "coordinator", "region": "Greater Hartford"}
     assert set(coordinator) >= {"username", "role", "agency", "region"}
+
+
+def test_the_journey_shows_consent_only_where_a_consent_was_recorded():
+    from continuum.access.models import Consent
+
+    with_event = set(
+        JourneyEvent.objects.filter(kind=EventKind.CONSENT_RECORDED).values_list("case_id", flat=True)
+    )
+    with_consent = set(Consent.objects.values_list("case_id", flat=True))
+    assert with_event == with_consent and with_consent
+
+
+def test_every_child_case_has_a_mandated_report_due_24_hours_after_screening():
+    import datetime as dt
+
+    from continuum.cases.models import MandatedReport
+
+    minors = Case.objects.filter(age_group="minor")
+    reports = {r.case_id: r for r in MandatedReport.objects.filter(case__in=minors)}
+    screened = dict(
+        JourneyEvent.objects.filter(case__in=minors, kind=EventKind.SCREENED).values_list(
+            "case_id", "occurred_at"
+        )
+    )
+    assert set(reports) == set(screened)
+    for case_id, report in reports.items():
+        assert report.due_at - screened[case_id] == dt.timedelta(hours=24)
