@@ -206,13 +206,20 @@ def _relationship_expression(name: str, actor: Actor, now: dt.datetime) -> Q | E
 CaseQS = TypeVar("CaseQS", bound="QuerySet[Case]")
 
 
-def restrict_cases(queryset: CaseQS, user: Any, action: str) -> CaseQS:
-    """The cases `user` may `action`; an empty queryset when in doubt."""
+def restrict_cases(queryset: CaseQS, user: Any, action: str, *, showing: str | None = None) -> CaseQS:
+    """The cases `user` may `action`; an empty queryset when in doubt.
+
+    With `showing`, only the cases where a relationship that allows the action also opens that
+    information category (e.g. searching by survivor name needs `identity`)."""
     try:
         actor = actor_of(user)
         if actor is None:
             return queryset.none()
         names = policy().relationships_for(actor.role, action)
+        if showing is not None:
+            rules = policy().rules(actor.role)
+            assert rules is not None
+            names = frozenset(n for n in names if showing in rules.grants.get(n, frozenset()) - rules.never)
         if not names:
             return queryset.none()
         now = clock()

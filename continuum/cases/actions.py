@@ -10,9 +10,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from continuum.access.models import Agency, User
+from continuum.access.models import Agency, Role, User
 from continuum.audit import log as audit
-from continuum.cases.models import Case, CaseNote, CourtOrder, Task, TaskKind
+from continuum.cases.models import (
+    Case,
+    CaseNote,
+    CaseTeamMember,
+    CourtOrder,
+    MandatedReport,
+    Task,
+    TaskKind,
+    TeamRole,
+)
 from continuum.core.sensitivity import InfoCategory
 from continuum.journeys.actions import journey_record
 from continuum.journeys.models import EventKind
@@ -85,3 +94,54 @@ def note_add(*, actor: User, case: Case, body: str, privileged: bool = True) -> 
     note = CaseNote.objects.create(case=case, author=actor, privileged=privileged, body=text)
     audit.record(actor=actor, action="create", obj=note, case_id=case.pk, fields=["body"])
     return note
+
+
+@transaction.atomic
+def task_complete(*, actor: User, task: Task, advocate: User | None = None) -> Task:
+    """Mark a task done, with what its kind means: the mandated report is sent; the advocate is
+    assigned (and joins the case team). A task is done once only."""
+    locked = Task.objects.select_for_update().select_related("case").get(pk=task.pk)
+    if locked.done_at is not None:
+        raise ValidationError(_("This task is already done."))
+    now = timezone.now()
+    if locked.kind == TaskKind.MANDATED_REPORT:
+        MandatedReport.objects.filter(case=locked.case, sent_at=None).update(sent_at=now)
+        journey_record(
+            case_id=locked.case_id, kind=EventKind.REPORTED_TO_CHILD_WELFARE, actor=actor, occurred_at=now
+        )
+    elif locked.kind == TaskKind.ASSIGN_ADVOCATE:
+        membership = getattr(advocate, "membership", None)
+        if (
+            advocate is None
+            or membership is None
+            or membership.role != Role.ADVOCATE
+            or not membership.active
+        ):
+            raise ValidationError({"advocate": _("Choose the advocate who takes the case.")})
+        if membership.agency_id != locked.agency_id:
+            raise ValidationError({"advocate": _("The advocate must work for the agency the task is for.")})
+        CaseTeamMember.objects.create(
+            case=locked.case,
+            user=advocate,
+            agency_id=membership.agency_id,
+            team_role=TeamRole.ADVOCATE,
+            added_by=actor,
+        )
+        journey_record(
+            case_id=locked.case_id,
+            kind=EventKind.ADVOCATE_ASSIGNED,
+            actor=actor,
+            occurred_at=now,
+            data={"advocate": advocate.pk},
+        )
+    locked.done_at = now
+    locked.save(update_fields=["done_at", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="update",
+        obj=locked,
+        case_id=locked.case_id,
+        fields=["done_at"],
+        detail={"kind": locked.kind},
+    )
+    return locked

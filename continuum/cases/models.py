@@ -56,11 +56,11 @@ class ReferralSource(models.TextChoices):
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
-    def restrict(self, user: User, action: str = "view") -> CaseQuerySet:
+    def restrict(self, user: User, action: str = "view", *, showing: str | None = None) -> CaseQuerySet:
         """The only way views, the API, exports and jobs may list or fetch cases."""
         from continuum.access import policy
 
-        return policy.restrict_cases(self, user, action)
+        return policy.restrict_cases(self, user, action, showing=showing)
 
 
 class Case(Versioned):
@@ -300,10 +300,13 @@ class TeamRole(models.TextChoices):
 
 
 class CaseTeamMember(TimeStamped):
-    """Someone on a case's multidisciplinary team. Removal is recorded, never deleted."""
+    """Someone on a case's multidisciplinary team: a staff member, or a whole partner agency (no
+    user) until that agency names its person. Removal is recorded, never deleted."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="team")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_teams")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="case_teams"
+    )
     # The member's agency when they joined (access follows the agency on the team).
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="case_teams")
     team_role = models.CharField(max_length=16, choices=TeamRole.choices)
@@ -425,6 +428,7 @@ class TaskKind(models.TextChoices):
     TELL_SURVIVOR_OF_COURT_ORDER = "tell_survivor_court_order", "Tell the survivor about a court order"
     MANDATED_REPORT = "mandated_report", "Send the mandated child-welfare report"
     ASSIGN_ADVOCATE = "assign_advocate", "Assign an advocate"
+    LABOR_PARTNER_CONTACT = "labor_partner_contact", "Labor-trafficking partner contacts the survivor"
     OTHER = "other", "Other"
 
 

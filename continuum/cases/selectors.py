@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from continuum.access.models import Consent, Region
 from continuum.access.policy import CaseAccess, Shown
-from continuum.cases.models import Case, CaseNote, CaseParticipant, CourtOrder, Exploitation, ParticipantRole
+from continuum.cases.models import (
+    Case,
+    CaseNote,
+    CaseParticipant,
+    CourtOrder,
+    Exploitation,
+    ParticipantRole,
+    Task,
+)
 from continuum.journeys.models import JourneyEvent
 from continuum.people.models import Person
 
@@ -48,9 +57,10 @@ def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
         survivor_named = CaseParticipant.objects.filter(
             case=OuterRef("pk"), role=ParticipantRole.SURVIVOR
         ).filter(Q(person__last_name__iexact=term) | Q(person__first_name__iexact=term))
-        cases = cases.filter(
-            Q(reference__iexact=term) | Q(reference__icontains=term.upper()) | Exists(survivor_named)
-        )
+        # A name matches only where the user may see names: a search must not reveal that a named
+        # person is a survivor in a case whose identity the user cannot see.
+        named_visible = Case.objects.restrict(user, "list", showing="identity").filter(Exists(survivor_named))
+        cases = cases.filter(Q(reference__icontains=term) | Q(pk__in=named_visible.values("pk")))
     return cases.order_by("-opened_on", "reference")
 
 
@@ -71,6 +81,7 @@ class CaseDetail:
     events: list[JourneyEvent]
     consents: list[Consent]
     notes: list[CaseNote]
+    tasks: list[Task]
     shown_fields: list[str]
 
 
@@ -126,6 +137,7 @@ def case_detail(access: CaseAccess) -> CaseDetail:
         events=events,
         consents=consents,
         notes=notes,
+        tasks=tasks_of(access),
         shown_fields=sorted(shown),
     )
 
@@ -160,3 +172,37 @@ def notes_for(access: CaseAccess) -> list[CaseNote]:
 
 def court_orders_of(access: CaseAccess) -> QuerySet[CourtOrder]:
     return CourtOrder.objects.filter(case=access.case).select_related("agency").order_by("-issued_on", "-id")
+
+
+@dataclass(frozen=True)
+class TaskQueue:
+    tasks: list[Task]
+    overdue: int
+    by_agency: list[tuple[str, int]]
+
+
+def task_queue(user: Any, now: dt.datetime) -> TaskQueue:
+    """Open tasks on the cases this user may see, the overdue first; and the overdue count per
+    agency, so no deadline is missed unseen (SPEC C3)."""
+    visible = Case.objects.restrict(user, "view")
+    tasks = list(
+        Task.objects.filter(case__in=visible, done_at=None)
+        .select_related("case", "agency")
+        .order_by("due_at", "id")[:200]
+    )
+    counts = (
+        Task.objects.filter(case__in=visible, done_at=None, due_at__lte=now)
+        .values("agency__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "agency__name")
+    )
+    by_agency = [(row["agency__name"], row["n"]) for row in counts]
+    return TaskQueue(tasks=tasks, overdue=sum(n for _, n in by_agency), by_agency=by_agency)
+
+
+def task_of(access: CaseAccess, task_id: int) -> Task | None:
+    return Task.objects.filter(case=access.case, pk=task_id).select_related("agency").first()
+
+
+def tasks_of(access: CaseAccess) -> list[Task]:
+    return list(Task.objects.filter(case=access.case).select_related("agency").order_by("done_at", "due_at"))

@@ -6,6 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("", views.case_list_view, name="list"),
+    path("tasks/", views.task_queue_view, name="tasks"),
     path("<uuid:case_id>/", views.case_detail_view, name="detail"),
     path("<uuid:case_id>/audit/", views.case_audit_view, name="audit"),
     path("<uuid:case_id>/consents/", views.consents_view, name="consents"),
@@ -14,4 +15,5 @@ urlpatterns = [
     ),
     path("<uuid:case_id>/break-glass/", views.break_glass_view, name="break_glass"),
     path("<uuid:case_id>/court-orders/", views.court_orders_view, name="court_orders"),
+    path("<uuid:case_id>/tasks/<int:task_id>/done/", views.task_done_view, name="task_done"),
 ]

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,6 +22,7 @@ from continuum.access import actions as access_actions
 from continuum.access import policy
 from continuum.access.decorators import fresh_second_factor_required, staff_required
 from continuum.access.models import Agency, User
+from continuum.access.selectors import advocates_for_tasks
 from continuum.audit import log as audit
 from continuum.audit.selectors import events_for_case
 from continuum.cases import actions as case_actions
@@ -33,6 +35,8 @@ from continuum.cases.selectors import (
     consent_of,
     consents_of,
     court_orders_of,
+    task_of,
+    task_queue,
 )
 
 PAGE_SIZE = 25
@@ -92,6 +96,9 @@ def case_detail_view(request: HttpRequest, case_id: str) -> HttpResponse:
             "can_consent": access.allows("consent"),
             "can_audit": access.allows("audit"),
             "can_court_order": access.allows("court_order"),
+            "can_do_tasks": access.allows("task"),
+            "advocates": advocates_for_tasks(access) if access.allows("task") else [],
+            "now": timezone.now(),
         },
     )
 
@@ -248,6 +255,39 @@ def court_orders_view(request: HttpRequest, case_id: str) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@require_GET
+@staff_required
+def task_queue_view(request: HttpRequest) -> HttpResponse:
+    """The work queue: open tasks on the cases this user may see, overdue first, and the overdue
+    count per agency."""
+    now = timezone.now()
+    queue = task_queue(request.user, now)
+    audit.record(
+        actor=request.user, action="list", object_type="cases.Task", detail={"count": len(queue.tasks)}
+    )
+    return render(request, "cases/task_queue.html", {"queue": queue, "now": now})
+
+
+@require_POST
+@staff_required
+def task_done_view(request: HttpRequest, case_id: str, task_id: int) -> HttpResponse:
+    access = policy.access_case(request.user, case_id, "task")
+    task = task_of(access, task_id)
+    if task is None:
+        raise Http404("No such task.")
+    assert isinstance(request.user, User)
+    advocate = None
+    if request.POST.get("advocate"):
+        advocate = User.objects.filter(pk=request.POST["advocate"]).select_related("membership").first()
+    try:
+        case_actions.task_complete(actor=request.user, task=task, advocate=advocate)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Task done."))
+    return redirect("cases:detail", case_id=access.case.pk)
 
 
 def _add_errors(form: Any, error: ValidationError) -> None:

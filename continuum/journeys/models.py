@@ -21,6 +21,7 @@ class EventKind(models.TextChoices):
     REFERRAL_RECEIVED = "referral_received", "Referral received"
     CASE_OPENED = "case_opened", "Case opened"
     SCREENED = "screened", "Screened"
+    ROUTED = "routed", "Routed by the rules"
     REPORTED_TO_CHILD_WELFARE = "reported_to_child_welfare", "Reported to child welfare"
     ADVOCATE_ASSIGNED = "advocate_assigned", "Advocate assigned"
     ADVOCATE_CONTACT = "advocate_contact", "First advocate contact"

@@ -24,6 +24,7 @@ def items_for(user: Any) -> list[NavItem]:
     items = [NavItem(_("Home"), reverse("web:home"))]
     if policy.can(user, "list"):
         items.append(NavItem(_("Cases"), reverse("cases:list")))
+        items.append(NavItem(_("Work queue"), reverse("cases:tasks")))
     actor = policy.actor_of(user)
     if actor is not None and policy.policy().relationships_for(actor.role, "review"):
         items.append(NavItem(_("Flagged access"), reverse("audit:flagged")))

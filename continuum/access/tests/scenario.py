@@ -118,3 +118,16 @@ def oracle_world(user: User | None, case: Case) -> oracle.World:
         (o.agency_id, o.expires_at, tuple(o.categories)) for o in CourtOrder.objects.filter(case=case)
     ]
     return world
+
+
+# Case URLs that take a second id (a consent, a task) and that act on POST only.
+SECOND_ID = {"cases:consent_revoke", "cases:task_done"}
+POST_ONLY = {"cases:consent_revoke", "cases:task_done"}
+
+
+def case_url(name: str, case_id) -> str:
+    from django.urls import reverse
+
+    if name == "cases:list":
+        return reverse(name)
+    return reverse(name, args=[case_id, 0] if name in SECOND_ID else [case_id])

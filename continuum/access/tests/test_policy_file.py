@@ -23,6 +23,7 @@ PROTECTED_MODELS = [
     "cases.CourtOrder",
     "cases.CaseNote",
     "access.Consent",
+    "cases.Task",
 ]
 
 
@@ -89,3 +90,24 @@ def test_analysts_see_no_person_and_no_case():
         policy.categories_for("analyst", frozenset({"same_region", "consent"}), consented=["identity"])
         == set()
     )
+
+
+def test_a_broken_policy_file_fails_the_system_check(monkeypatch, tmp_path):
+    from continuum.access import checks
+
+    broken = tmp_path / "policy.yaml"
+    broken.write_text("version: 2\n", encoding="utf-8")
+    monkeypatch.setattr(policy, "POLICY_FILE", broken)
+    policy.policy.cache_clear()
+    try:
+        errors = checks.policy_and_routing_are_valid()
+    finally:
+        policy.policy.cache_clear()
+    assert [e.id for e in errors] == ["continuum.E010"]
+    assert "version 1" in errors[0].msg
+
+
+def test_the_system_check_passes_on_the_real_files():
+    from continuum.access import checks
+
+    assert checks.policy_and_routing_are_valid() == []

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from continuum.access import policy
 from continuum.access.testing import sign_in
+from continuum.access.tests.scenario import POST_ONLY, case_url
 from continuum.cases.models import Case, CaseParticipant
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +21,7 @@ CASE_URLS = [
 
 def _urls(object_id):
     for name in CASE_URLS:
-        args = [object_id, 1] if name == "cases:consent_revoke" else [object_id]
-        yield name, reverse(name, args=args)
+        yield name, case_url(name, object_id)
 
 
 def test_another_regions_detective_gets_404_for_every_greater_hartford_id(client, persona):
@@ -36,9 +36,9 @@ def test_another_regions_detective_gets_404_for_every_greater_hartford_id(client
     missing = {name: client.get(url) for name, url in _urls(uuid.uuid4())}
     for object_id in ids:
         for name, url in _urls(object_id):
-            response = client.post(url) if name == "cases:consent_revoke" else client.get(url)
+            response = client.post(url) if name in POST_ONLY else client.get(url)
             assert response.status_code == 404, (name, object_id)
-            if name != "cases:consent_revoke":
+            if name not in POST_ONLY:
                 assert response.content == missing[name].content
 
 
@@ -53,3 +53,25 @@ def test_lists_show_none_of_another_regions_cases(client, persona):
     for q in ("CT-", "Hartford"):
         found = client.get(reverse("cases:list"), {"q": q}).context["page"].paginator.object_list
         assert all(c.region.code == "western" for c in found)
+
+
+def test_a_name_search_finds_no_survivor_whose_identity_the_user_cannot_see(client, persona):
+    from continuum.cases.models import CaseTeamMember
+
+    detective = persona("detective")
+    team_case = (
+        Case.objects.filter(team__agency=detective.membership.agency, team__removed_at=None)
+        .exclude(consents__agency=detective.membership.agency)
+        .first()
+    )
+    name = CaseParticipant.objects.get(case=team_case, role="survivor").person.last_name
+    sign_in(client, detective)
+    listed = client.get(reverse("cases:list")).context["page"].paginator.object_list
+    assert team_case in listed  # the case itself is listed for the detective's agency
+    found = client.get(reverse("cases:list"), {"q": name}).context["page"].paginator.object_list
+    assert team_case not in found
+    coordinator_client = client.__class__()
+    sign_in(coordinator_client, persona("coordinator"))
+    found = coordinator_client.get(reverse("cases:list"), {"q": name}).context["page"].paginator.object_list
+    assert team_case in found
+    assert CaseTeamMember.objects.filter(case=team_case).exists()
