@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -98,7 +97,7 @@ def case_detail_view(request: HttpRequest, case_id: str) -> HttpResponse:
             "can_court_order": access.allows("court_order"),
             "can_do_tasks": access.allows("task"),
             "advocates": advocates_for_tasks(access) if access.allows("task") else [],
-            "now": timezone.now(),
+            "now": policy.clock(),
         },
     )
 
@@ -262,7 +261,7 @@ def court_orders_view(request: HttpRequest, case_id: str) -> HttpResponse:
 def task_queue_view(request: HttpRequest) -> HttpResponse:
     """The work queue: open tasks on the cases this user may see, overdue first, and the overdue
     count per agency."""
-    now = timezone.now()
+    now = policy.clock()
     queue = task_queue(request.user, now)
     audit.record(
         actor=request.user, action="list", object_type="cases.Task", detail={"count": len(queue.tasks)}
