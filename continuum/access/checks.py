@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from django.apps import apps
@@ -22,6 +23,8 @@ def policy_and_routing_are_valid(app_configs: Any = None, **kwargs: Any) -> list
     for name, operation in loaded.urls.items():
         if operation in {"public", "staff", "login", "admin.review"}:
             continue
+        if operation.startswith("work.") and operation[5:] in loaded.work:
+            continue
         kind, _, action = operation.partition(".")
         if kind != "case" or action not in actions:
             errors.append(
@@ -38,8 +41,7 @@ def policy_and_routing_are_valid(app_configs: Any = None, **kwargs: Any) -> list
             errors.append(Error(f"policy.yaml: {label} has no field {field_name}", id="continuum.E012"))
     if apps.is_installed("continuum.intake"):
         try:
-            from continuum.intake import routing
-
+            routing = importlib.import_module("continuum.intake.routing")
             routing.rules()
         except (ImproperlyConfigured, KeyError, TypeError, ValueError, OSError) as exc:
             errors.append(Error(f"continuum/intake/routing.yaml: {exc}", id="continuum.E013"))
