@@ -102,4 +102,6 @@ def test_an_advocate_assignment_puts_the_advocate_on_the_team(client, persona):
     assert CaseTeamMember.objects.filter(case=case, user=advocate, removed_at=None).exists()
     page = client.get(reverse("cases:detail", args=[case.pk]))
     assert "person__last_name" in page.context["detail"].shown_fields
-    assert JourneyEvent.objects.filter(case=case, kind=EventKind.ADVOCATE_ASSIGNED, actor=advocate).count() == 1
+    assert (
+        JourneyEvent.objects.filter(case=case, kind=EventKind.ADVOCATE_ASSIGNED, actor=advocate).count() == 1
+    )
