@@ -9,6 +9,9 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+# The browser fixtures, registered once for the whole suite (one Playwright per session).
+from continuum.web.tests.browser import browser, page  # noqa: F401
+
 TEST_PASSWORD = "correct horse battery staple 42"
 SESSION_CASES = 240
 SESSION_SEED = 11

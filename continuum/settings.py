@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "continuum.people",
     "continuum.cases",
     "continuum.journeys",
+    "continuum.screening",
+    "continuum.intake",
     "continuum.audit",
     "continuum.synth",
     "continuum.web",
@@ -173,6 +175,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A session cookie, gone when the browser closes: the public tip form needs a CSRF token, and an
+# anonymous visitor must not carry a lasting cookie from this site (SECURITY.md 16).
+CSRF_COOKIE_AGE = None
 
 # Second factor (SECURITY.md 8): every staff page needs a session verified with TOTP
 # (continuum.access.decorators.staff_required). Only the demo may go without.
@@ -237,6 +242,20 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# The public tip form (continuum/intake, SECURITY.md 16). Counted in memory per worker process
+# under a keyed hash of the client address with a salt that rotates (continuum/intake/ratelimit.py);
+# no address is stored. TRUSTED_PROXY_COUNT: how many reverse proxies in front of the application
+# append to X-Forwarded-For (0: use REMOTE_ADDR only, and ignore the header).
+TIP_RATE_LIMIT: dict[str, int] = {
+    "REQUESTS": env_int("TIP_RATE_LIMIT_REQUESTS", 10, minimum=1, maximum=10_000),
+    "WINDOW_SECONDS": env_int("TIP_RATE_LIMIT_WINDOW_SECONDS", 60, minimum=1, maximum=3600),
+    "SALT_ROTATION_SECONDS": 600,
+    "TRUSTED_PROXY_COUNT": env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=10),
+}
+# Uploaded tip photos (metadata stripped) are kept here. There is no MEDIA_URL on purpose: they are
+# never served to the public.
+MEDIA_ROOT = VAR_DIR / "media"
 
 # Where the public "quick exit" control sends a visitor (replacing the page in history).
 QUICK_EXIT_URL = env_str("CONTINUUM_QUICK_EXIT_URL", "https://www.weather.gov/")

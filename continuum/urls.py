@@ -4,5 +4,7 @@ urlpatterns = [
     path("account/", include("continuum.access.urls")),
     path("cases/", include("continuum.cases.urls")),
     path("audit/", include("continuum.audit.urls")),
+    path("screening/", include("continuum.screening.urls")),
+    path("", include("continuum.intake.urls")),
     path("", include("continuum.web.urls")),
 ]

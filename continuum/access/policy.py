@@ -60,6 +60,7 @@ class RoleRules:
 class Policy:
     relationships: frozenset[str]
     roles: Mapping[str, RoleRules]
+    work: Mapping[str, frozenset[str]]  # work that is about no one case -> the roles that do it
     fields: Mapping[str, Mapping[str, str]]  # model label -> field name -> category
     urls: Mapping[str, str]
 
@@ -121,10 +122,17 @@ def parse_policy(data: Any) -> Policy:
                 if name in fields[label]:
                     raise ImproperlyConfigured(f"policy.yaml: {label}.{name} is in two categories")
                 fields[label][name] = category
+    work: dict[str, frozenset[str]] = {}
+    for name, who in (data.get("work") or {}).items():
+        if unknown_roles := set(_strings(who, f"work.{name}")) - set(Role.values):
+            raise ImproperlyConfigured(
+                f"policy.yaml: work {name!r} names unknown roles {sorted(unknown_roles)}"
+            )
+        work[name] = frozenset(who)
     urls = data.get("urls") or {}
     if not isinstance(urls, dict):
         raise ImproperlyConfigured("policy.yaml: urls must map URL names to operations")
-    return Policy(relationships=relationships, roles=roles, fields=fields, urls=dict(urls))
+    return Policy(relationships=relationships, roles=roles, work=work, fields=fields, urls=dict(urls))
 
 
 @functools.cache
@@ -408,6 +416,16 @@ def can(user: Any, action: str) -> bool:
     """Whether the user's role may `action` cases at all (for navigation and list pages)."""
     actor = actor_of(user)
     return actor is not None and bool(policy().relationships_for(actor.role, action))
+
+
+def may(user: Any, work: str) -> bool:
+    """Whether the user's role does this kind of work (policy.yaml `work`), e.g. triage."""
+    try:
+        actor = actor_of(user)
+        return actor is not None and actor.role in policy().work.get(work, frozenset())
+    except Exception:
+        logger.exception("policy error while deciding on work; denying")
+        return False
 
 
 def can_list_cases(user: Any) -> bool:

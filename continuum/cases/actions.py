@@ -12,19 +12,23 @@ from django.utils.translation import gettext as _
 
 from continuum.access.models import Agency, Role, User
 from continuum.audit import log as audit
+from continuum.cases.classification import AgeGroup, age_group_of, combine_types, trafficking_type_of
 from continuum.cases.models import (
     Case,
     CaseNote,
     CaseTeamMember,
     CourtOrder,
+    Exploitation,
     MandatedReport,
     Task,
     TaskKind,
     TeamRole,
 )
+from continuum.core.htcds import MethodOfControl, TypeOfExploitation
 from continuum.core.sensitivity import InfoCategory
 from continuum.journeys.actions import journey_record
 from continuum.journeys.models import EventKind
+from continuum.people.models import Person
 
 TELL_SURVIVOR_WITHIN = dt.timedelta(days=7)
 
@@ -145,3 +149,71 @@ def task_complete(*, actor: User, task: Task, advocate: User | None = None) -> T
         detail={"kind": locked.kind},
     )
     return locked
+
+
+# The screening's means of control, as HTCDS vic_MethodsOfControl values.
+MEANS_TO_HTCDS = {
+    "physical_abuse": MethodOfControl.PHYSICAL_ABUSE,
+    "sexual_abuse": MethodOfControl.SEXUAL_ABUSE,
+    "false_promises": MethodOfControl.FALSE_PROMISES,
+    "debt_bondage": MethodOfControl.DEBT_BONDAGE,
+    "threats": MethodOfControl.PHYSICAL_THREATS,
+    "threats_law_enforcement": MethodOfControl.THREATS_LAW_ENFORCEMENT,
+    "withholding_documents": MethodOfControl.WITHHOLDS_DOCUMENTS,
+    "psychological_abuse": MethodOfControl.PSYCHOLOGICAL_ABUSE,
+    "financial_control": MethodOfControl.RESTRICTS_FINANCIAL_ACCESS,
+    "substance_control": MethodOfControl.PSYCHOACTIVE_SUBSTANCE,
+    "restricting_movement": MethodOfControl.OTHER,
+    "isolation": MethodOfControl.OTHER,
+}
+
+
+@transaction.atomic
+def case_classify_from_screening(
+    *,
+    actor: User,
+    case: Case,
+    person: Person,
+    trafficking_type: str | None,
+    minor: bool | None,
+    elements: Iterable[str],
+    stated_age: int | None,
+) -> Case:
+    """Carry what a screening found into the survivor's exploitation record (types, means of
+    control, the stated age when no date of birth is known) and derive the case's type and
+    child/adult status again from the records, as everywhere else."""
+    exploitation = Exploitation.objects.filter(case=case, survivor=person).order_by("created_at").first()
+    if exploitation is None:
+        exploitation = Exploitation.objects.create(case=case, survivor=person)
+    types = set(exploitation.types)
+    if trafficking_type in {"sex", "both"}:
+        types.add(TypeOfExploitation.SEXUAL_EXPLOITATION)
+    if trafficking_type in {"labor", "both"}:
+        types.add(TypeOfExploitation.CHILD_LABOUR if minor else TypeOfExploitation.FORCED_LABOUR)
+    controls = set(exploitation.methods_of_control)
+    for element in elements:
+        kind, _, code = element.partition(":")
+        if kind == "means" and code in MEANS_TO_HTCDS:
+            controls.add(MEANS_TO_HTCDS[code])
+    exploitation.types = sorted(types)
+    exploitation.methods_of_control = sorted(controls)
+    if stated_age is not None and person.birth_date is None:
+        exploitation.stated_age = stated_age
+    exploitation.version += 1
+    exploitation.save(update_fields=["types", "methods_of_control", "stated_age", "version", "updated_at"])
+    records = list(Exploitation.objects.filter(case=case).select_related("survivor"))
+    case.trafficking_type = combine_types(trafficking_type_of(e.types) for e in records)
+    age_group = age_group_of(e.age_at_exploitation for e in records)
+    if age_group == AgeGroup.UNKNOWN and minor is not None:
+        age_group = AgeGroup.MINOR if minor else AgeGroup.ADULT
+    case.age_group = age_group
+    case.version += 1
+    case.save(update_fields=["trafficking_type", "age_group", "version", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="update",
+        obj=exploitation,
+        case_id=case.pk,
+        fields=["types", "methods_of_control", "stated_age"],
+    )
+    return case

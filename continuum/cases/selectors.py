@@ -206,3 +206,13 @@ def task_of(access: CaseAccess, task_id: int) -> Task | None:
 
 def tasks_of(access: CaseAccess) -> list[Task]:
     return list(Task.objects.filter(case=access.case).select_related("agency").order_by("done_at", "due_at"))
+
+
+def survivors_of(access: CaseAccess) -> list[Person]:
+    """The survivors of a case the user was allowed to open (for forms that act on one of them)."""
+    return [
+        p.person
+        for p in CaseParticipant.objects.filter(case=access.case, role=ParticipantRole.SURVIVOR)
+        .select_related("person")
+        .order_by("created_at", "id")
+    ]

@@ -96,6 +96,7 @@ def case_detail_view(request: HttpRequest, case_id: str) -> HttpResponse:
             "can_audit": access.allows("audit"),
             "can_court_order": access.allows("court_order"),
             "can_do_tasks": access.allows("task"),
+            "can_screen": access.allows("screen"),
             "advocates": advocates_for_tasks(access) if access.allows("task") else [],
             "now": policy.clock(),
         },

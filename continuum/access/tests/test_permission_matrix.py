@@ -4,6 +4,8 @@ revoked and absent. Every outcome must be what policy.yaml says (read by the ora
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +18,8 @@ from continuum.access.tests.scenario import PERSONA_NAMES, POST_ONLY, SECOND_ID,
 
 pytestmark = pytest.mark.django_db
 
+# Work URLs that act on one object by id (POST): an unknown id answers 404 whoever asks.
+WORK_ON_AN_OBJECT = {"intake:tip_take_up", "intake:referral_open_case"}
 CASE_SITUATIONS = [
     "own_team",
     "child_case",
@@ -88,8 +92,19 @@ def test_every_other_url_answers_as_the_policy_file_says(client, username):
             response = client.post(reverse(name, args=[999999]), {"outcome": "justified"})
         elif name == "web:logout":
             continue  # signing out is tried on its own below
+        elif name in WORK_ON_AN_OBJECT:
+            response = client.post(reverse(name, args=[uuid.uuid4()]))
         else:
             response = client.get(reverse(name))
+        if operation.startswith("work."):
+            allowed = role in policy.policy().work[operation[5:]]
+            if role is None:
+                assert response.status_code == 302, name
+            elif name in WORK_ON_AN_OBJECT:
+                assert response.status_code == 404, (username, name)  # no such object, or no such right
+            else:
+                assert response.status_code == (200 if allowed else 404), (username, name)
+            continue
         if operation == "public":
             assert response.status_code in (200, 302), name
         elif operation == "staff":

@@ -21,7 +21,7 @@ PROTECTED = {
     "CourtOrder",
     "Task",
 }
-DOORS = ("views.py", "api.py", "exports.py", "auth_views.py")
+DOORS = ("views.py", "api.py", "exports.py", "auth_views.py", "triage.py")
 
 
 def _doors():

@@ -1,0 +1,97 @@
+"""Forms of the triage work: a referral entered by intake staff, and taking up a tip."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from continuum.access.models import Agency, Region
+from continuum.cases.models import ReferralSource
+from continuum.core.htcds import WebsiteOrApp
+from continuum.intake.referrals import RecruitmentChannel, SuspectedKind
+
+
+class ReferralForm(forms.Form):
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name"))
+    source = forms.ChoiceField(label=_("Referred by"), choices=ReferralSource.choices)
+    referring_agency = forms.ModelChoiceField(
+        label=_("Referring agency"), queryset=Agency.objects.order_by("name"), required=False
+    )
+    referrer_name = forms.CharField(label=_("Name of the person referring"), max_length=120, required=False)
+    referrer_contact = forms.CharField(label=_("How to reach them"), max_length=120, required=False)
+    received_on = forms.DateField(label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"}))
+    what_is_known = forms.CharField(label=_("What is known"), widget=forms.Textarea(attrs={"rows": 5}))
+    recruitment_channel = forms.ChoiceField(
+        label=_("How they were recruited"),
+        choices=RecruitmentChannel.choices,
+        initial=RecruitmentChannel.UNKNOWN,
+    )
+    recruitment_apps = forms.MultipleChoiceField(
+        label=_("Apps or websites"),
+        choices=WebsiteOrApp.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    suspected_kind = forms.ChoiceField(
+        label=_("Suspected"), choices=SuspectedKind.choices, initial=SuspectedKind.NOT_SURE
+    )
+    survivor_first_name = forms.CharField(label=_("First name (if known)"), max_length=100, required=False)
+    survivor_last_name = forms.CharField(label=_("Last name (if known)"), max_length=100, required=False)
+    survivor_birth_date = forms.DateField(
+        label=_("Date of birth (if known)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    survivor_age = forms.IntegerField(
+        label=_("Age (if no date of birth)"), min_value=0, max_value=120, required=False
+    )
+    survivor_language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[
+            ("", _("Not known")),
+            ("en", "English"),
+            ("es", "Español"),
+            ("pt", "Português"),
+            ("ht", "Kreyòl ayisyen"),
+            ("pl", "Polski"),
+            ("zh", "中文"),
+        ],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            widget.attrs["class"] = (
+                "usa-select"
+                if isinstance(widget, forms.Select)
+                else ("usa-textarea" if isinstance(widget, forms.Textarea) else "usa-input")
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("survivor_age") is not None and data.get("survivor_birth_date"):
+            self.add_error("survivor_age", _("Give the date of birth or the age, not both."))
+        received = data.get("received_on")
+        if received and received > timezone.localdate():
+            self.add_error("received_on", _("The date received cannot be in the future."))
+        return data
+
+    def referral_values(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        received: dt.date = data.pop("received_on")
+        data.pop("region")
+        data["received_at"] = dt.datetime.combine(
+            received, dt.time(12), tzinfo=timezone.get_current_timezone()
+        )
+        data["survivor_language"] = data.get("survivor_language") or ""
+        return data
+
+
+class TakeUpForm(forms.Form):
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name"))

@@ -1,0 +1,1 @@
+"""Screening: versioned instruments (YAML data) and the determination that follows the law (SPEC C2)."""
