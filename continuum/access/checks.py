@@ -25,6 +25,11 @@ def policy_and_routing_are_valid(app_configs: Any = None, **kwargs: Any) -> list
             continue
         if operation.startswith("work.") and operation[5:] in loaded.work:
             continue
+        if operation.startswith("token."):
+            from continuum.access.tokens import SCOPES
+
+            if operation[6:] in SCOPES:
+                continue
         kind, _, action = operation.partition(".")
         if kind != "case" or action not in actions:
             errors.append(

@@ -254,3 +254,35 @@ class BreakGlassGrant(TimeStamped):
 
     def __str__(self) -> str:
         return f"Break-glass {self.id}"
+
+
+class ApiToken(TimeStamped):
+    """A token for one agency's system: stored hashed, scoped, expiring, revocable (SECURITY.md 11).
+
+    The secret is shown once, when made (`continuum token create`); only its SHA-256 is kept.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    scopes = models.JSONField(default=list)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        **TimeStamped.BASE_SENSITIVITY,
+        "id": Sensitivity.PUBLIC,
+        "agency": Sensitivity.PUBLIC,
+        "name": Sensitivity.PUBLIC,
+        "prefix": Sensitivity.PUBLIC,
+        "secret_hash": Sensitivity.PRIVILEGED,
+        "scopes": Sensitivity.PUBLIC,
+        "expires_at": Sensitivity.PUBLIC,
+        "revoked_at": Sensitivity.PUBLIC,
+        "last_used_at": Sensitivity.CASE_FACT,
+    }
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"

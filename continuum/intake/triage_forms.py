@@ -95,3 +95,39 @@ class ReferralForm(forms.Form):
 
 class TakeUpForm(forms.Form):
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name"))
+
+
+class ApiReferralForm(forms.Form):
+    """The fields an agency system may send (the agency and region come from its token)."""
+
+    region = forms.CharField(required=False, max_length=40)
+    source = forms.ChoiceField(choices=ReferralSource.choices)
+    referrer_name = forms.CharField(max_length=120, required=False)
+    referrer_contact = forms.CharField(max_length=120, required=False)
+    received_at = forms.DateTimeField()
+    what_is_known = forms.CharField(max_length=20_000)
+    recruitment_channel = forms.ChoiceField(choices=RecruitmentChannel.choices, required=False)
+    recruitment_apps = forms.MultipleChoiceField(choices=WebsiteOrApp.choices, required=False)
+    suspected_kind = forms.ChoiceField(choices=SuspectedKind.choices, required=False)
+    survivor_first_name = forms.CharField(max_length=100, required=False)
+    survivor_last_name = forms.CharField(max_length=100, required=False)
+    survivor_birth_date = forms.DateField(required=False)
+    survivor_age = forms.IntegerField(min_value=0, max_value=120, required=False)
+    survivor_language = forms.CharField(max_length=8, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("survivor_age") is not None and data.get("survivor_birth_date"):
+            self.add_error("survivor_age", _("Give the date of birth or the age, not both."))
+        received = data.get("received_at")
+        if received and received > timezone.now() + dt.timedelta(minutes=5):
+            self.add_error("received_at", _("The time received cannot be in the future."))
+        return data
+
+    def referral_values(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("region", None)
+        data["recruitment_channel"] = data.get("recruitment_channel") or RecruitmentChannel.UNKNOWN
+        data["suspected_kind"] = data.get("suspected_kind") or SuspectedKind.NOT_SURE
+        data["survivor_language"] = data.get("survivor_language") or ""
+        return data

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from continuum.intake import triage, views
+from continuum.intake import api, triage, views
 
 app_name = "intake"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path(
         "intake/referrals/<uuid:referral_id>/case/", triage.referral_open_case_view, name="referral_open_case"
     ),
+    # Agency systems: the referral API, with per-agency tokens (continuum/intake/api.py).
+    path("api/v1/referrals/", api.referrals_create, name="api_referrals"),
 ]
