@@ -52,7 +52,7 @@ REFERRAL_FIELDS = (
 
 
 @transaction.atomic
-def referral_create(*, actor: User | None, region: Region, **values: Any) -> Referral:
+def referral_create(*, actor: User | None, region: Region, token: str = "", **values: Any) -> Referral:
     """Record a referral (from the intake form or an agency system). Unknown fields are refused."""
     unknown = set(values) - set(REFERRAL_FIELDS)
     if unknown:
@@ -64,9 +64,10 @@ def referral_create(*, actor: User | None, region: Region, **values: Any) -> Ref
     referral = Referral(region=region, created_by=actor, **values)
     referral.full_clean(exclude=["tip", "case", "created_by"])
     referral.save()
-    audit.record(
-        actor=actor, action="create", obj=referral, fields=sorted(values), detail={"source": referral.source}
-    )
+    detail: dict[str, Any] = {"source": referral.source, "agency": referral.referring_agency_id}
+    if token:
+        detail["token"] = token  # an agency system's token prefix, never its secret
+    audit.record(actor=actor, action="create", obj=referral, fields=sorted(values), detail=detail)
     return referral
 
 

@@ -64,7 +64,11 @@ def referrals_create(request: HttpRequest) -> JsonResponse:
         return _error(400, "Some fields are not valid.", fields=form.errors.get_json_data())
     try:
         referral = actions.referral_create(
-            actor=None, region=region, referring_agency=token.agency, **form.referral_values()
+            actor=None,
+            region=region,
+            token=token.prefix,
+            referring_agency=token.agency,
+            **form.referral_values(),
         )
     except ValidationError as error:
         return _error(400, "The referral was refused.", detail=error.messages)

@@ -26,7 +26,7 @@ from continuum.journeys.models import EventKind
 
 ROUTING_FILE = Path(__file__).with_name("routing.yaml")
 CONDITIONS: dict[str, set[Any]] = {
-    "minor": {True, False},
+    "minor": {True, False, None},
     "result": {"trafficking_indicated", "at_risk", "not_indicated", "insufficient_information"},
     "trafficking_type": {"sex", "labor", "both"},
 }
@@ -156,7 +156,7 @@ def route_case(
                             due_at=moment + dt.timedelta(hours=int(params["due_hours"])),
                         )
                     )
-    if outcome.rules:
+    if outcome.reports or outcome.tasks or outcome.team:
         audit.record(
             actor=actor,
             action="route",

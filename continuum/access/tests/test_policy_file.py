@@ -24,6 +24,10 @@ PROTECTED_MODELS = [
     "cases.CaseNote",
     "access.Consent",
     "cases.Task",
+    "intake.Referral",
+    "intake.Tip",
+    "intake.TipAddition",
+    "screening.ScreeningResult",
 ]
 
 

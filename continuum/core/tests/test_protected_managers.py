@@ -20,6 +20,11 @@ PROTECTED = {
     "MandatedReport",
     "CourtOrder",
     "Task",
+    "Referral",
+    "Tip",
+    "TipAddition",
+    "ScreeningResult",
+    "ApiToken",
 }
 DOORS = ("views.py", "api.py", "exports.py", "auth_views.py", "triage.py")
 

@@ -52,6 +52,8 @@ def test_an_agency_system_posts_a_referral(client, token, hartford_pd):
     assert referral.survivor_age == 27 and referral.created_by is None
     row.refresh_from_db()
     assert row.last_used_at is not None
+    audit = AuditEvent.objects.get(action="create", object_id=str(referral.pk))
+    assert audit.detail == {"source": "law_enforcement", "agency": hartford_pd.pk, "token": row.prefix}
 
 
 def test_the_token_is_stored_hashed(token):

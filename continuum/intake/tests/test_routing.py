@@ -76,7 +76,8 @@ def test_routing_twice_adds_nothing(coordinator):
             actor=coordinator, case=case, minor=False, result="at_risk", trafficking_type=None, now=NOW
         )
     assert Task.objects.filter(case=case, kind=TaskKind.ASSIGN_ADVOCATE).count() == 1
-    assert AuditEvent.objects.filter(case_id=case.pk, action="route").count() == 2
+    assert AuditEvent.objects.filter(case_id=case.pk, action="route").count() == 1
+    assert JourneyEvent.objects.filter(case=case, kind=EventKind.ROUTED).count() == 1
 
 
 def test_not_indicated_routes_nowhere(coordinator):
@@ -109,3 +110,17 @@ def test_a_mistake_in_the_rules_is_refused(mutate, message):
     mutate(data)
     with pytest.raises(ImproperlyConfigured, match=message):
         routing.parse_rules(data)
+
+
+def test_an_unknown_age_still_gets_an_advocate_within_48_hours(coordinator):
+    case = _case("adult")
+    routed = routing.route_case(
+        actor=coordinator,
+        case=case,
+        minor=None,
+        result="trafficking_indicated",
+        trafficking_type="labor",
+        now=NOW,
+    )
+    assert routed.rules == ["unknown_age_advocate_assignment", "labor_partners"]
+    assert Task.objects.get(case=case, kind=TaskKind.ASSIGN_ADVOCATE).due_at == NOW + dt.timedelta(hours=48)
