@@ -39,6 +39,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from continuum.audit import log as audit
+
 # Epoch seconds of the last successful second-factor check in this session.
 FRESH_SESSION_KEY = "otp_fresh_at"
 TOTP_DEVICE_NAME = "Authenticator app"
@@ -150,7 +152,9 @@ def verify(request: HttpRequest) -> HttpResponse:
             verified = django_otp.verify_token(user, device.persistent_id, form.cleaned_data["token"])
             if verified is not None:
                 _mark_verified(request, verified)
+                audit.record(actor=user, action="second_factor", detail={"method": "totp"})
                 return HttpResponseRedirect(next_url)
+            audit.record(actor=user, action="second_factor", outcome="denied", detail={"method": "totp"})
             form.add_error("token", CODE_REFUSED)
     return render(request, "access/verify.html", _page_context(form, next_url))
 
@@ -202,7 +206,11 @@ def enroll(request: HttpRequest) -> HttpResponse:
                         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
                 if confirmed:
                     _mark_verified(request, device)
+                    audit.record(actor=user, action="second_factor_enrol", detail={"method": "totp"})
                     return HttpResponseRedirect(next_url)
+                audit.record(
+                    actor=user, action="second_factor_enrol", outcome="denied", detail={"method": "totp"}
+                )
                 form.add_error("token", CODE_REFUSED)
     else:
         form = TokenForm()

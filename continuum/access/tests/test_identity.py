@@ -407,3 +407,18 @@ def test_a_common_password_is_refused_and_a_long_passphrase_is_not():
         validate_password("password123456")
     assert any(error.code == "password_too_common" for error in refused.value.error_list)
     validate_password(TEST_PASSWORD)
+
+
+def test_second_factor_checks_are_audited_without_the_code(client, persona):
+    from continuum.access.testing import totp_code, totp_device
+    from continuum.audit.models import AuditEvent
+
+    user = persona("analyst")
+    totp_device(user)
+    client.force_login(user)
+    client.post(reverse("access:verify"), {"token": "000000" if totp_code(user) != "000000" else "111111"})
+    totp_device(user).throttle_reset()  # django-otp slows down the next try after a wrong code
+    client.post(reverse("access:verify"), {"token": totp_code(user)})
+    rows = list(AuditEvent.objects.filter(actor_id=user.pk, action="second_factor").order_by("id"))
+    assert [r.outcome for r in rows] == ["denied", "allowed"]
+    assert all(r.detail == {"method": "totp"} for r in rows)
