@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +26,7 @@ from continuum.cases.models import (
     TaskKind,
     TeamRole,
 )
-from continuum.core.htcds import MethodOfControl, TypeOfExploitation
+from continuum.core.htcds import CaseStatus, MethodOfControl, TypeOfExploitation
 from continuum.core.sensitivity import InfoCategory
 from continuum.journeys.actions import journey_record
 from continuum.journeys.models import EventKind
@@ -217,3 +219,99 @@ def case_classify_from_screening(
         fields=["types", "methods_of_control", "stated_age"],
     )
     return case
+
+
+class StaleEdit(Exception):
+    """Someone saved the record after this user opened it: nothing was saved (SECURITY.md 19)."""
+
+    def __init__(self, current: Case, changed: dict[str, tuple[Any, Any]]) -> None:
+        super().__init__("stale edit")
+        self.current = current
+        self.changed = changed
+
+
+CASE_EDITABLE = ("town", "owner", "status")
+
+
+@transaction.atomic
+def case_update(
+    *,
+    actor: User,
+    case: Case,
+    expected_version: int,
+    changes: dict[str, Any],
+    seen: dict[str, Any] | None = None,
+) -> Case:
+    """Change editable fields of a case if nobody changed it since `expected_version`; otherwise
+    StaleEdit naming what differs from what the editor had `seen`. One conditional UPDATE: two
+    people saving at the same moment cannot both win."""
+    unknown = set(changes) - set(CASE_EDITABLE)
+    if unknown:
+        raise ValidationError(
+            _("These fields cannot be changed here: %(names)s") % {"names": ", ".join(sorted(unknown))}
+        )
+    if changes.get("status") in {CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED}:
+        raise ValidationError({"status": _("Close a case with its closure reason, not here.")})
+    values = {_column(name): _pk(value) for name, value in changes.items()}
+    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
+        **values, version=F("version") + 1, updated_at=timezone.now()
+    )
+    current = Case.objects.select_related("town", "owner").get(pk=case.pk)
+    if updated == 0:
+        before = seen or {}
+        theirs = {
+            name: (before.get(name), getattr(current, name))
+            for name in CASE_EDITABLE
+            if name in before and _pk(before[name]) != getattr(current, _column(name))
+        }
+        raise StaleEdit(current, theirs)
+    audit.record(actor=actor, action="update", obj=current, fields=sorted(changes))
+    return current
+
+
+def _column(name: str) -> str:
+    return f"{name}_id" if name in {"town", "owner"} else name
+
+
+def _pk(value: Any) -> Any:
+    return getattr(value, "pk", value)
+
+
+@transaction.atomic
+def team_add(*, actor: User, case: Case, user: User | None, agency: Agency, team_role: str) -> CaseTeamMember:
+    """Put a staff member (or, with no user, a partner agency) on the case team."""
+    if team_role not in TeamRole.values:
+        raise ValidationError({"team_role": _("Choose a role on the team.")})
+    if user is not None:
+        membership = getattr(user, "membership", None)
+        if membership is None or not membership.active or membership.agency_id != agency.pk:
+            raise ValidationError({"user": _("The person must be an active member of that agency.")})
+        if CaseTeamMember.objects.filter(case=case, user=user, removed_at=None).exists():
+            raise ValidationError({"user": _("This person is already on the team.")})
+    member = CaseTeamMember.objects.create(
+        case=case, user=user, agency=agency, team_role=team_role, added_by=actor
+    )
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=member,
+        case_id=case.pk,
+        detail={"agency": agency.pk, "role": team_role},
+    )
+    journey_record(
+        case_id=case.pk,
+        kind=EventKind.CASE_TEAM_JOINED,
+        actor=actor,
+        data={"agency": agency.pk, "role": team_role},
+    )
+    return member
+
+
+@transaction.atomic
+def team_remove(*, actor: User, member: CaseTeamMember) -> CaseTeamMember:
+    locked = CaseTeamMember.objects.select_for_update().get(pk=member.pk)
+    if locked.removed_at is None:
+        locked.removed_at = timezone.now()
+        locked.save(update_fields=["removed_at", "updated_at"])
+        audit.record(actor=actor, action="update", obj=locked, case_id=locked.case_id, fields=["removed_at"])
+    return locked

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from continuum.access.models import Agency, ConsentMethod, Region, SignerRelationship
+from continuum.access.models import Agency, ConsentMethod, Region, SignerRelationship, Town, User
 from continuum.cases.classification import AgeGroup, TraffickingType
+from continuum.cases.models import TeamRole
 from continuum.core.htcds import CaseStatus
 from continuum.core.sensitivity import InfoCategory
 from continuum.people.models import Person
@@ -124,3 +125,76 @@ class CourtOrderForm(forms.Form):
     def expires_at(self) -> dt.datetime:
         day: dt.date = self.cleaned_data["expires_on"]
         return dt.datetime.combine(day, dt.time(23, 59), tzinfo=timezone.get_current_timezone())
+
+
+class CaseEditForm(forms.Form):
+    """The editable facts of a case, with the version the editor started from (SECURITY.md 19)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # What the editor saw when the form was drawn, to show what someone else changed meanwhile.
+    seen_town = forms.CharField(widget=forms.HiddenInput, required=False)
+    seen_owner = forms.CharField(widget=forms.HiddenInput, required=False)
+    seen_status = forms.CharField(widget=forms.HiddenInput, required=False)
+    town = forms.ModelChoiceField(label=_("Town"), queryset=Town.objects.none(), required=False)
+    owner = forms.ModelChoiceField(label=_("Case owner"), queryset=User.objects.none(), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            (CaseStatus.ACTIVE, CaseStatus.ACTIVE.label),
+            (CaseStatus.FOLLOW_UP, CaseStatus.FOLLOW_UP.label),
+        ],
+    )
+
+    def __init__(self, *args: Any, towns: Any, owners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        town_field, owner_field = self.fields["town"], self.fields["owner"]
+        assert isinstance(town_field, forms.ModelChoiceField) and isinstance(
+            owner_field, forms.ModelChoiceField
+        )
+        town_field.queryset = towns
+        owner_field.queryset = owners
+        for name in ("town", "owner", "status"):
+            self.fields[name].widget.attrs["class"] = "usa-select"
+
+    def seen(self) -> dict[str, Any]:
+        def number(text: str) -> int | None:
+            return int(text) if text.isdigit() else None
+
+        data = self.cleaned_data
+        return {
+            "town": number(data["seen_town"]),
+            "owner": number(data["seen_owner"]),
+            "status": data["seen_status"],
+        }
+
+
+class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        membership = getattr(obj, "membership", None)
+        agency = membership.agency.name if membership is not None else ""
+        return f"{obj.get_full_name() or obj.username} · {agency}"
+
+
+class TeamAddForm(forms.Form):
+    member = StaffChoiceField(label=_("Staff member"), queryset=User.objects.none(), required=False)
+    agency = forms.ModelChoiceField(
+        label=_("Or a whole partner agency"), queryset=Agency.objects.none(), required=False
+    )
+    team_role = forms.ChoiceField(label=_("Role on the team"), choices=TeamRole.choices)
+
+    def __init__(self, *args: Any, members: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        member_field, agency_field = self.fields["member"], self.fields["agency"]
+        assert isinstance(member_field, forms.ModelChoiceField) and isinstance(
+            agency_field, forms.ModelChoiceField
+        )
+        member_field.queryset = members
+        agency_field.queryset = agencies
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "usa-select"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("member")) == bool(data.get("agency")):
+            raise forms.ValidationError(_("Choose a staff member or an agency, one of the two."))
+        return data

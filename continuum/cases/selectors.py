@@ -8,12 +8,13 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from continuum.access.models import Consent, Region
+from continuum.access.models import Agency, Consent, Region, Town, User
 from continuum.access.policy import CaseAccess, Shown
 from continuum.cases.models import (
     Case,
     CaseNote,
     CaseParticipant,
+    CaseTeamMember,
     CourtOrder,
     Exploitation,
     ParticipantRole,
@@ -216,3 +217,22 @@ def survivors_of(access: CaseAccess) -> list[Person]:
         .select_related("person")
         .order_by("created_at", "id")
     ]
+
+
+def edit_choices(access: CaseAccess) -> tuple[QuerySet[Town], QuerySet[User]]:
+    """The towns of the case's region, and the staff of its lead agency who can own it."""
+    towns = Town.objects.filter(region_id=access.case.region_id).order_by("name")
+    owners = User.objects.filter(membership__agency_id=access.case.lead_agency_id, membership__active=True)
+    return towns, owners.order_by("last_name", "first_name")
+
+
+def team_choices(access: CaseAccess) -> tuple[list[CaseTeamMember], QuerySet[User], QuerySet[Agency]]:
+    """The team as it stands, the staff who may join it, and the agencies that may join it."""
+    members = list(
+        CaseTeamMember.objects.filter(case=access.case, removed_at=None)
+        .select_related("user", "agency")
+        .order_by("created_at", "id")
+    )
+    staff = User.objects.filter(membership__active=True, is_active=True).select_related("membership__agency")
+    agencies = Agency.objects.exclude(kind="system").order_by("name")
+    return members, staff.order_by("membership__agency__name", "last_name"), agencies

@@ -9,6 +9,8 @@ urlpatterns = [
     path("tasks/", views.task_queue_view, name="tasks"),
     path("<uuid:case_id>/", views.case_detail_view, name="detail"),
     path("<uuid:case_id>/audit/", views.case_audit_view, name="audit"),
+    path("<uuid:case_id>/edit/", views.case_edit_view, name="edit"),
+    path("<uuid:case_id>/team/", views.team_view, name="team"),
     path("<uuid:case_id>/consents/", views.consents_view, name="consents"),
     path(
         "<uuid:case_id>/consents/<int:consent_id>/revoke/", views.consent_revoke_view, name="consent_revoke"

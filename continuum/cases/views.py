@@ -25,7 +25,15 @@ from continuum.access.selectors import advocates_for_tasks
 from continuum.audit import log as audit
 from continuum.audit.selectors import events_for_case
 from continuum.cases import actions as case_actions
-from continuum.cases.forms import BreakGlassForm, CaseFilterForm, ConsentForm, CourtOrderForm, RevokeForm
+from continuum.cases.forms import (
+    BreakGlassForm,
+    CaseEditForm,
+    CaseFilterForm,
+    ConsentForm,
+    CourtOrderForm,
+    RevokeForm,
+    TeamAddForm,
+)
 from continuum.cases.selectors import (
     CaseFilters,
     case_detail,
@@ -34,8 +42,10 @@ from continuum.cases.selectors import (
     consent_of,
     consents_of,
     court_orders_of,
+    edit_choices,
     task_of,
     task_queue,
+    team_choices,
 )
 
 PAGE_SIZE = 25
@@ -97,6 +107,8 @@ def case_detail_view(request: HttpRequest, case_id: str) -> HttpResponse:
             "can_court_order": access.allows("court_order"),
             "can_do_tasks": access.allows("task"),
             "can_screen": access.allows("screen"),
+            "can_edit": access.allows("update"),
+            "can_team": access.allows("team"),
             "advocates": advocates_for_tasks(access) if access.allows("task") else [],
             "now": policy.clock(),
         },
@@ -288,6 +300,100 @@ def task_done_view(request: HttpRequest, case_id: str, task_id: int) -> HttpResp
     else:
         messages.success(request, _("Task done."))
     return redirect("cases:detail", case_id=access.case.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def case_edit_view(request: HttpRequest, case_id: str) -> HttpResponse:
+    """Edit a case; a stale edit is refused with 409 and shows what the other person changed."""
+    access = policy.access_case(request.user, case_id, "update")
+    case = access.case
+    towns, owners = edit_choices(access)
+    initial = {
+        "version": case.version,
+        "town": case.town_id,
+        "owner": case.owner_id,
+        "status": case.status,
+        "seen_town": case.town_id or "",
+        "seen_owner": case.owner_id or "",
+        "seen_status": case.status,
+    }
+    form = CaseEditForm(request.POST or None, initial=initial, towns=towns, owners=owners)
+    status, changed = 200, None
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            assert isinstance(request.user, User)
+            data = form.cleaned_data
+            changes = {name: data[name] for name in ("town", "owner", "status")}
+            try:
+                case_actions.case_update(
+                    actor=request.user,
+                    case=case,
+                    expected_version=data["version"],
+                    changes=changes,
+                    seen=form.seen(),
+                )
+            except case_actions.StaleEdit as stale:
+                status, changed = 409, stale.changed
+                form = CaseEditForm(
+                    initial={
+                        "version": stale.current.version,
+                        "town": stale.current.town_id,
+                        "owner": stale.current.owner_id,
+                        "status": stale.current.status,
+                    },
+                    towns=towns,
+                    owners=owners,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Case saved."))
+                return redirect("cases:detail", case_id=case.pk)
+    return render(
+        request, "cases/case_edit.html", {"case": case, "form": form, "changed": changed}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def team_view(request: HttpRequest, case_id: str) -> HttpResponse:
+    """The case team: who is on it, in what role; the coordinator adds and removes members."""
+    access = policy.access_case(request.user, case_id, "team")
+    members, staff, agencies = team_choices(access)
+    form = TeamAddForm(request.POST or None, members=staff, agencies=agencies)
+    if request.method == "POST":
+        assert isinstance(request.user, User)
+        remove = request.POST.get("remove")
+        if remove:
+            member = next((m for m in members if str(m.pk) == remove), None)
+            if member is None:
+                raise Http404("No such team member.")
+            case_actions.team_remove(actor=request.user, member=member)
+            return redirect("cases:team", case_id=access.case.pk)
+        if form.is_valid():
+            user = form.cleaned_data["member"]
+            agency = user.membership.agency if user else form.cleaned_data["agency"]
+            try:
+                case_actions.team_add(
+                    actor=request.user,
+                    case=access.case,
+                    user=user,
+                    agency=agency,
+                    team_role=form.cleaned_data["team_role"],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Added to the case team."))
+                return redirect("cases:team", case_id=access.case.pk)
+    return render(
+        request,
+        "cases/team.html",
+        {"case": access.case, "members": members, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _add_errors(form: Any, error: ValidationError) -> None:
