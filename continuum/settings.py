@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "continuum.cases",
     "continuum.journeys",
     "continuum.screening",
+    "continuum.justice",
+    "continuum.care",
     "continuum.intake",
     "continuum.audit",
     "continuum.synth",

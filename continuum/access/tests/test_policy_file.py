@@ -28,6 +28,14 @@ PROTECTED_MODELS = [
     "intake.Tip",
     "intake.TipAddition",
     "screening.ScreeningResult",
+    "care.ProviderService",
+    "care.ServiceReferral",
+    "care.UnmetNeed",
+    "justice.Investigation",
+    "justice.Arrest",
+    "justice.Charge",
+    "justice.Prosecution",
+    "justice.Disposition",
 ]
 
 

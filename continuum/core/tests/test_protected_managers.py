@@ -25,6 +25,13 @@ PROTECTED = {
     "TipAddition",
     "ScreeningResult",
     "ApiToken",
+    "ServiceReferral",
+    "UnmetNeed",
+    "Investigation",
+    "Arrest",
+    "Charge",
+    "Prosecution",
+    "Disposition",
 }
 DOORS = ("views.py", "api.py", "exports.py", "auth_views.py", "triage.py")
 

@@ -1,0 +1,427 @@
+"""Writes of the services network: each one transaction with its audit row (codes only) and,
+where the step is one of the survivor's journey, its journey event.
+
+A service referral moves only along these edges (anything else is refused and changes nothing):
+
+    proposed → sent                                   service_referral_send (consent in force)
+    sent → accepted | declined (reason) | waitlisted  service_referral_answer
+    waitlisted → accepted                             service_referral_answer
+    accepted → started                                service_referral_start
+    started → completed                               service_referral_close
+    accepted | waitlisted | started → ended (reason)  service_referral_close
+
+An accepted or started referral holds one place of the service's capacity (`in_use`); a
+waitlisted one counts on the service's waitlist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from continuum.access.models import AgencyKind, Consent, Region, User
+from continuum.audit import log as audit
+from continuum.care.models import (
+    Answer,
+    DeclineReason,
+    EndReason,
+    Outcome,
+    ProviderService,
+    ReferralStatus,
+    ServiceReferral,
+    UnmetNeed,
+    UnmetReason,
+)
+from continuum.care.selectors import eligible_services as eligible_services
+from continuum.cases.models import Case, CaseParticipant, ParticipantRole
+from continuum.core.codes import ServiceType
+from continuum.journeys.actions import journey_record
+from continuum.journeys.models import EventKind
+from continuum.people.models import Person
+
+# The statuses in which a referral holds a place of the service's capacity.
+HOLDS_A_PLACE = frozenset({ReferralStatus.ACCEPTED, ReferralStatus.STARTED})
+# The statuses in which a referral meets a need: the provider has taken the survivor.
+TAKEN = frozenset({ReferralStatus.ACCEPTED, ReferralStatus.STARTED, ReferralStatus.COMPLETED})
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _require_survivor(case: Case, survivor: Person) -> None:
+    if not CaseParticipant.objects.filter(case=case, person=survivor, role=ParticipantRole.SURVIVOR).exists():
+        raise ValidationError({"survivor": _("This person is not a survivor in this case.")})
+
+
+def _lock_referral(referral: ServiceReferral, version: int | None) -> ServiceReferral:
+    """The referral's row, locked until the transaction ends and read again after the lock, so
+    that what is checked next is what another transaction committed last."""
+    locked = ServiceReferral.objects.select_for_update().get(pk=referral.pk)
+    if version is not None and locked.version != version:
+        raise ValidationError(
+            _("This referral was changed by someone else since you opened it. Reload it and try again."),
+            code="stale",
+        )
+    return locked
+
+
+def _lock_service(service_id: int) -> ProviderService:
+    # Always locked after the referral (the same order everywhere, so no deadlock).
+    return ProviderService.objects.select_for_update().get(pk=service_id)
+
+
+def _refuse_transition(locked: ServiceReferral, to: str) -> ValidationError:
+    return ValidationError(
+        _("A referral that is %(current)s cannot become %(target)s.")
+        % {"current": ReferralStatus(locked.status).label, "target": ReferralStatus(to).label},
+        code="illegal_transition",
+    )
+
+
+def _save(locked: ServiceReferral, fields: list[str]) -> None:
+    locked.version += 1
+    locked.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _audit_transition(
+    actor: User, locked: ServiceReferral, previous: str, fields: list[str], **detail: Any
+) -> None:
+    audit.record(
+        actor=actor,
+        action="update",
+        obj=locked,
+        case_id=locked.case_id,
+        fields=["status", *fields],
+        detail={"from": previous, "to": locked.status, **{k: v for k, v in detail.items() if v != ""}},
+    )
+
+
+def _journey(actor: User, locked: ServiceReferral, kind: EventKind, at: dt.datetime, **data: Any) -> None:
+    journey_record(
+        case_id=locked.case_id,
+        kind=kind,
+        actor=actor,
+        person_id=locked.survivor_id,
+        occurred_at=at,
+        data={"referral": str(locked.pk), **data},
+    )
+
+
+def _consent_missing(referral: ServiceReferral, agency_name: str, now: dt.datetime) -> str | None:
+    """None when a consent in force lets the provider's agency receive the referral; else what is
+    missing, said plainly."""
+    consents = list(
+        Consent.objects.filter(
+            case_id=referral.case_id, survivor_id=referral.survivor_id, agency_id=referral.service.agency_id
+        ).order_by("-granted_at")
+    )
+    if any(c.in_force(now) for c in consents):
+        return None
+    if not consents:
+        return _(
+            "The survivor has not consented to sharing this case with %(agency)s. "
+            "Record their consent before sending the referral."
+        ) % {"agency": agency_name}
+    latest = consents[0]
+    if latest.revoked_at is not None:
+        why = _("the survivor revoked it")
+    elif latest.expires_at <= now:
+        why = _("it expired on %(day)s") % {"day": timezone.localdate(latest.expires_at).isoformat()}
+    else:
+        why = _("it takes effect only on %(day)s") % {
+            "day": timezone.localdate(latest.granted_at).isoformat()
+        }
+    return _(
+        "The survivor's consent for %(agency)s is not in force (%(why)s). "
+        "Record a new consent before sending the referral."
+    ) % {"agency": agency_name, "why": why}
+
+
+# --- service referrals ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def service_referral_propose(
+    *, actor: User, case: Case, survivor: Person, service: ProviderService
+) -> ServiceReferral:
+    """Propose a referral of a survivor of the case to one service; nothing reaches the provider
+    until it is sent."""
+    _require_survivor(case, survivor)
+    if not service.active or service.agency.kind != AgencyKind.SERVICE_PROVIDER:
+        raise ValidationError({"service": _("This service does not take referrals.")})
+    referral = ServiceReferral.objects.create(
+        case=case, survivor=survivor, service=service, status=ReferralStatus.PROPOSED, created_by=actor
+    )
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=referral,
+        case_id=case.pk,
+        fields=["survivor", "service", "status"],
+        detail={"service_type": service.service_type, "agency": service.agency_id},
+    )
+    return referral
+
+
+@transaction.atomic
+def service_referral_send(
+    *, actor: User, referral: ServiceReferral, version: int | None = None
+) -> ServiceReferral:
+    """Send a proposed referral to the provider: refused unless a consent of the survivor for the
+    provider's agency is in force in this case."""
+    locked = _lock_referral(referral, version)
+    if locked.status != ReferralStatus.PROPOSED:
+        raise _refuse_transition(locked, ReferralStatus.SENT)
+    service = ProviderService.objects.select_related("agency").get(pk=locked.service_id)
+    now = timezone.now()
+    missing = _consent_missing(locked, service.agency.name, now)
+    if missing is not None:
+        raise ValidationError(missing, code="no_consent")
+    previous = locked.status
+    locked.status = ReferralStatus.SENT
+    locked.sent_at = now
+    _save(locked, ["status", "sent_at"])
+    _audit_transition(actor, locked, previous, ["sent_at"])
+    _journey(
+        actor,
+        locked,
+        EventKind.SERVICE_REFERRAL_SENT,
+        now,
+        service_type=service.service_type,
+        agency=service.agency_id,
+    )
+    return locked
+
+
+@transaction.atomic
+def service_referral_answer(
+    *,
+    actor: User,
+    referral: ServiceReferral,
+    answer: str,
+    reason: str = "",
+    version: int | None = None,
+) -> ServiceReferral:
+    """The provider's answer to a sent referral: accept, decline (with a reason) or waitlist; a
+    waitlisted referral can later be accepted. Accepting takes a place of the service's capacity
+    and is refused when the service is full. A referral is accepted once only: the row is locked
+    and its status read again after the lock, so of two people accepting at the same moment one
+    succeeds and the other is told it was already answered."""
+    if answer not in Answer.values:
+        raise ValidationError({"answer": _("Answer with accept, decline or waitlist.")})
+    target = {
+        Answer.ACCEPT: ReferralStatus.ACCEPTED,
+        Answer.DECLINE: ReferralStatus.DECLINED,
+        Answer.WAITLIST: ReferralStatus.WAITLISTED,
+    }[Answer(answer)]
+    if target == ReferralStatus.DECLINED:
+        if reason not in DeclineReason.values:
+            raise ValidationError({"reason": _("Say why the referral is declined.")})
+    elif reason:
+        raise ValidationError({"reason": _("A reason is given only when declining.")})
+    locked = _lock_referral(referral, version)
+    allowed_from = (
+        {ReferralStatus.SENT, ReferralStatus.WAITLISTED}
+        if target == ReferralStatus.ACCEPTED
+        else {ReferralStatus.SENT}
+    )
+    if locked.status not in allowed_from:
+        raise _refuse_transition(locked, target)
+    previous = locked.status
+    now = timezone.now()
+    if target == ReferralStatus.ACCEPTED:
+        service = _lock_service(locked.service_id)
+        if target == ReferralStatus.ACCEPTED and not service.has_room:
+            raise ValidationError(
+                _("The service is full (%(in_use)s of %(capacity)s places taken). Waitlist or decline.")
+                % {"in_use": service.in_use, "capacity": service.capacity},
+                code="full",
+            )
+        service.in_use += 1
+        if previous == ReferralStatus.WAITLISTED:
+            service.waitlist = max(0, service.waitlist - 1)
+        service.save(update_fields=["in_use", "waitlist", "updated_at"])
+        locked.accepted_at = now
+    elif target == ReferralStatus.WAITLISTED:
+        service = _lock_service(locked.service_id)
+        service.waitlist += 1
+        service.save(update_fields=["waitlist", "updated_at"])
+    locked.status = target
+    locked.reason = reason
+    locked.answered_at = now
+    locked.answered_by = actor
+    _save(locked, ["status", "reason", "answered_at", "answered_by", "accepted_at"])
+    _audit_transition(actor, locked, previous, ["reason", "answered_at", "answered_by"], reason=reason)
+    if target == ReferralStatus.ACCEPTED:
+        _journey(actor, locked, EventKind.SERVICE_REFERRAL_ACCEPTED, now)
+    elif target == ReferralStatus.DECLINED:
+        _journey(actor, locked, EventKind.SERVICE_REFERRAL_DECLINED, now, reason=reason)
+    return locked
+
+
+@transaction.atomic
+def service_referral_start(
+    *, actor: User, referral: ServiceReferral, version: int | None = None
+) -> ServiceReferral:
+    """The survivor began receiving the accepted service."""
+    locked = _lock_referral(referral, version)
+    if locked.status != ReferralStatus.ACCEPTED:
+        raise _refuse_transition(locked, ReferralStatus.STARTED)
+    previous = locked.status
+    now = timezone.now()
+    locked.status = ReferralStatus.STARTED
+    locked.started_at = now
+    _save(locked, ["status", "started_at"])
+    _audit_transition(actor, locked, previous, ["started_at"])
+    _journey(actor, locked, EventKind.SERVICE_STARTED, now)
+    return locked
+
+
+@transaction.atomic
+def service_referral_close(
+    *,
+    actor: User,
+    referral: ServiceReferral,
+    outcome: str,
+    reason: str = "",
+    version: int | None = None,
+) -> ServiceReferral:
+    """Close the loop: a started service completed, or a referral ended (with a reason) after it
+    was accepted, waitlisted or started. Its place in the service (or on its waitlist) is freed."""
+    if outcome == Outcome.COMPLETED:
+        if reason:
+            raise ValidationError({"reason": _("A reason is given only when the service ended early.")})
+        target, allowed_from = ReferralStatus.COMPLETED, {ReferralStatus.STARTED}
+    elif outcome == Outcome.ENDED:
+        if reason not in EndReason.values:
+            raise ValidationError({"reason": _("Say why the service ended.")})
+        target = ReferralStatus.ENDED
+        allowed_from = {ReferralStatus.ACCEPTED, ReferralStatus.WAITLISTED, ReferralStatus.STARTED}
+    else:
+        raise ValidationError({"outcome": _("Close with completed or ended.")})
+    locked = _lock_referral(referral, version)
+    if locked.status not in allowed_from:
+        raise _refuse_transition(locked, target)
+    previous = locked.status
+    now = timezone.now()
+    service = _lock_service(locked.service_id)
+    if previous in HOLDS_A_PLACE:
+        service.in_use = max(0, service.in_use - 1)
+    else:
+        service.waitlist = max(0, service.waitlist - 1)
+    service.save(update_fields=["in_use", "waitlist", "updated_at"])
+    locked.status = target
+    locked.reason = reason
+    locked.closed_at = now
+    _save(locked, ["status", "reason", "closed_at"])
+    _audit_transition(actor, locked, previous, ["reason", "closed_at"], reason=reason)
+    if target == ReferralStatus.COMPLETED:
+        _journey(actor, locked, EventKind.SERVICE_COMPLETED, now)
+    return locked
+
+
+# --- unmet needs ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def unmet_need_record(
+    *,
+    actor: User,
+    case: Case,
+    survivor: Person,
+    service_type: str,
+    reason: str,
+    region: Region | None = None,
+) -> UnmetNeed:
+    """Record that no provider can take a survivor's need (in the case's region unless another
+    is named). The need stays open until a referral meets it; it is open once at a time."""
+    errors: dict[str, str] = {}
+    if service_type not in ServiceType.values:
+        errors["service_type"] = _("Choose the type of service needed.")
+    if reason not in UnmetReason.values:
+        errors["reason"] = _("Say why no provider can take the need.")
+    if errors:
+        raise ValidationError(errors)
+    _require_survivor(case, survivor)
+    where = region if region is not None else case.region
+    open_already = ValidationError(
+        {"service_type": _("This need is already recorded for the survivor and is still open.")},
+        code="duplicate",
+    )
+    if UnmetNeed.objects.filter(
+        case=case, survivor=survivor, service_type=service_type, met_at__isnull=True
+    ).exists():
+        raise open_already
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            need = UnmetNeed.objects.create(
+                case=case,
+                survivor=survivor,
+                service_type=service_type,
+                region=where,
+                reason=reason,
+                recorded_by=actor,
+                recorded_at=now,
+            )
+    except IntegrityError:
+        # Someone recorded the same need at the same moment.
+        raise open_already from None
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=need,
+        case_id=case.pk,
+        fields=["service_type", "region", "reason"],
+        detail={"service_type": service_type, "reason": reason, "region": where.pk},
+    )
+    journey_record(
+        case_id=case.pk,
+        kind=EventKind.UNMET_NEED_RECORDED,
+        actor=actor,
+        person_id=survivor.pk,
+        occurred_at=now,
+        data={"need": str(need.pk), "service_type": service_type, "reason": reason, "region": where.pk},
+    )
+    return need
+
+
+@transaction.atomic
+def unmet_need_meet(
+    *, actor: User, need: UnmetNeed, referral: ServiceReferral, version: int | None = None
+) -> UnmetNeed:
+    """Close an unmet need with the referral that met it: one of the same survivor in the same
+    case, for the same type of service, that the provider has taken."""
+    locked = UnmetNeed.objects.select_for_update().get(pk=need.pk)
+    if version is not None and locked.version != version:
+        raise ValidationError(
+            _("This need was changed by someone else since you opened it. Reload it and try again."),
+            code="stale",
+        )
+    if locked.met_at is not None:
+        raise ValidationError(_("This need is already met."), code="already_met")
+    taken = ServiceReferral.objects.select_related("service").get(pk=referral.pk)
+    if taken.case_id != locked.case_id or taken.survivor_id != locked.survivor_id:
+        raise ValidationError({"referral": _("The referral is for another survivor or case.")})
+    if taken.service.service_type != locked.service_type:
+        raise ValidationError({"referral": _("The referral is for another type of service.")})
+    if taken.status not in TAKEN:
+        raise ValidationError({"referral": _("The referral must be accepted by the provider first.")})
+    locked.met_at = timezone.now()
+    locked.met_by_referral = taken
+    locked.version += 1
+    locked.save(update_fields=["met_at", "met_by_referral", "version", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="update",
+        obj=locked,
+        case_id=locked.case_id,
+        fields=["met_at", "met_by_referral"],
+        detail={"referral": str(taken.pk)},
+    )
+    return locked

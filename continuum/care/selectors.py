@@ -1,0 +1,190 @@
+"""Reads of the services network: who can take a survivor, and the figures oversight reuses.
+
+These selectors take no user: the caller (a view, the API, the oversight dashboard) has already
+passed the policy and restricts fields itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from continuum.access.models import Agency, AgencyKind, Region
+from continuum.care.models import ProviderService, ReferralStatus, ServiceReferral, UnmetNeed, UnmetReason
+from continuum.cases.models import Case, Exploitation
+from continuum.core.codes import ServiceType
+from continuum.people.ages import age_at_exploitation, age_on
+from continuum.people.models import Person
+
+RATE_DECIMALS = 3
+
+
+def survivor_age(*, survivor: Person, case: Case, today: dt.date | None = None) -> int | None:
+    """The survivor's age today: from the date of birth, else from the age stated for the
+    exploitation in this case (plus the whole years since it began, when that is known)."""
+    day = today or timezone.localdate()
+    if survivor.birth_date is not None and survivor.birth_date <= day:
+        return age_on(survivor.birth_date, day)
+    exploitation = (
+        Exploitation.objects.filter(case=case, survivor=survivor, stated_age__isnull=False)
+        .order_by("-created_at")
+        .first()
+    )
+    if exploitation is None:
+        return None
+    stated = age_at_exploitation(
+        stated_age=exploitation.stated_age, birth_date=None, exploitation_start=exploitation.start_date
+    )
+    if stated is None:
+        return None
+    if exploitation.start_date is not None and exploitation.start_date <= day:
+        return stated + age_on(exploitation.start_date, day)
+    return stated
+
+
+def _survivor_languages(survivor: Person) -> set[str]:
+    return {code for code in (survivor.primary_language, survivor.secondary_language) if code}
+
+
+def _serves_region(case: Case) -> Q:
+    """The service names the case's region, or names none and its agency is in that region."""
+    named = Region.objects.filter(provider_services=OuterRef("pk"))
+    return Q(Exists(named.filter(pk=case.region_id))) | (
+        Q(~Exists(named)) & Q(agency__region_id=case.region_id)
+    )
+
+
+def _in_region(service_type: str, case: Case) -> QuerySet[ProviderService]:
+    return (
+        ProviderService.objects.filter(service_type=service_type, active=True)
+        .filter(_serves_region(case))
+        .select_related("agency")
+        .order_by("agency__name", "name", "pk")
+    )
+
+
+def _takes_age(service: ProviderService, age: int | None) -> bool:
+    # An unknown age cannot be checked against a limit, so a service with a limit is not offered:
+    # a child must not be sent to an adults' shelter, nor an adult to a youth programme.
+    if service.min_age is None and service.max_age is None:
+        return True
+    if age is None:
+        return False
+    return (service.min_age is None or age >= service.min_age) and (
+        service.max_age is None or age <= service.max_age
+    )
+
+
+def _takes_gender(service: ProviderService, gender: str) -> bool:
+    return not service.genders or gender in service.genders
+
+
+def _speaks(service: ProviderService, languages: set[str]) -> bool:
+    # No language recorded is not a reason to turn someone away.
+    return not service.languages or not languages or bool(languages & set(service.languages))
+
+
+def eligible_services(*, survivor: Person, case: Case, service_type: str) -> list[ProviderService]:
+    """The active services of that type the survivor is eligible for, in the case's region, by
+    age, gender and language; whether each has room is `service.has_room` (capacity is not
+    eligibility: a full service can still waitlist)."""
+    age = survivor_age(survivor=survivor, case=case)
+    languages = _survivor_languages(survivor)
+    return [
+        service
+        for service in _in_region(service_type, case)
+        if _takes_age(service, age)
+        and _takes_gender(service, survivor.gender)
+        and _speaks(service, languages)
+    ]
+
+
+def unmet_reason(*, survivor: Person, case: Case, service_type: str) -> str | None:
+    """Why no provider can take this need now (an UnmetReason), or None when one can."""
+    in_region = list(_in_region(service_type, case))
+    age = survivor_age(survivor=survivor, case=case)
+    fits = [s for s in in_region if _takes_age(s, age) and _takes_gender(s, survivor.gender)]
+    if not fits:
+        return UnmetReason.NO_ELIGIBLE_PROVIDER
+    speaking = [s for s in fits if _speaks(s, _survivor_languages(survivor))]
+    if not speaking:
+        return UnmetReason.LANGUAGE_NOT_SERVED
+    if not any(s.has_room for s in speaking):
+        return UnmetReason.NO_CAPACITY
+    return None
+
+
+# --- oversight figures ---------------------------------------------------------------------------
+
+
+def unmet_needs_by_type_and_region(open_only: bool = True) -> list[dict[str, Any]]:
+    """Unmet needs counted by service type and region (one aggregate query), most first."""
+    needs = UnmetNeed.objects.all()
+    if open_only:
+        needs = needs.filter(met_at__isnull=True)
+    rows = (
+        needs.values("service_type", "region_id", "region__name")
+        .annotate(count=Count("id"))
+        .order_by("-count", "service_type", "region__name")
+    )
+    labels = dict(ServiceType.choices)
+    return [
+        {
+            "service_type": row["service_type"],
+            "service_type_label": str(labels.get(row["service_type"], row["service_type"])),
+            "region_id": row["region_id"],
+            "region": row["region__name"],
+            "count": row["count"],
+        }
+        for row in rows
+    ]
+
+
+def acceptance_rates_by_provider() -> list[dict[str, Any]]:
+    """Per provider agency (one aggregate query): referrals sent, accepted (ever), declined and
+    waitlisted now, and the acceptance rate accepted / sent (None when nothing was sent)."""
+    sent = Q(services__referrals__sent_at__isnull=False)
+    agencies = (
+        Agency.objects.filter(kind=AgencyKind.SERVICE_PROVIDER)
+        .values("id", "name")
+        .annotate(
+            sent=Count("services__referrals", filter=sent),
+            accepted=Count(
+                "services__referrals", filter=sent & Q(services__referrals__accepted_at__isnull=False)
+            ),
+            declined=Count(
+                "services__referrals",
+                filter=sent & Q(services__referrals__status=ReferralStatus.DECLINED),
+            ),
+            waitlisted=Count(
+                "services__referrals",
+                filter=sent & Q(services__referrals__status=ReferralStatus.WAITLISTED),
+            ),
+        )
+        .order_by("name")
+    )
+    return [
+        {
+            "agency_id": row["id"],
+            "agency": row["name"],
+            "sent": row["sent"],
+            "accepted": row["accepted"],
+            "declined": row["declined"],
+            "waitlisted": row["waitlisted"],
+            "rate": round(row["accepted"] / row["sent"], RATE_DECIMALS) if row["sent"] else None,
+        }
+        for row in agencies
+    ]
+
+
+def referrals_for_provider(agency: Agency) -> QuerySet[ServiceReferral]:
+    """The referrals sent to that agency's services, newest first (never the proposed ones: a
+    provider learns of a referral when it is sent). The caller restricts the fields shown."""
+    return (
+        ServiceReferral.objects.filter(service__agency=agency, sent_at__isnull=False)
+        .select_related("service", "case")
+        .order_by("-sent_at", "pk")
+    )

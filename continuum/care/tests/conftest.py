@@ -1,0 +1,125 @@
+"""Fixtures of the services network: a case of our own in Greater Hartford with one survivor, the
+housing provider's emergency shelter in the directory, and consents made to measure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.utils import timezone
+
+from continuum.access.models import Agency, AgencyKind, Consent, Region, User
+from continuum.care.models import ProviderService
+from continuum.cases.models import Case, CaseParticipant, ParticipantRole
+from continuum.core.codes import ServiceType
+from continuum.core.htcds import Gender, OrgType
+from continuum.people.models import Person
+
+SHELTER_AGENCY = "Safe Harbor Housing (Greater Hartford)"
+_numbers = itertools.count(1)
+
+
+def make_case(region: Region, lead_agency: Agency, **person: object) -> tuple[Case, Person]:
+    """A fresh case with one survivor (no consent, no team), so nothing of the world leaks in."""
+    today = timezone.localdate()
+    case = Case.objects.create(
+        region=region,
+        lead_agency=lead_agency,
+        referral_source="hotline",
+        incoming_referral_date=today,
+        opened_on=today,
+    )
+    defaults: dict[str, object] = {
+        "birth_date": dt.date(today.year - 30, 1, 15),
+        "gender": Gender.FEMININE,
+        "primary_language": "en",
+    }
+    survivor = Person.objects.create(**{**defaults, **person})
+    CaseParticipant.objects.create(case=case, person=survivor, role=ParticipantRole.SURVIVOR)
+    return case, survivor
+
+
+def make_consent(
+    case: Case,
+    survivor: Person,
+    agency: Agency,
+    recorded_by: User,
+    *,
+    granted: dt.timedelta = dt.timedelta(days=-10),
+    expires: dt.timedelta = dt.timedelta(days=80),
+    revoked: dt.timedelta | None = None,
+) -> Consent:
+    now = timezone.now()
+    return Consent.objects.create(
+        case=case,
+        survivor=survivor,
+        agency=agency,
+        categories=["case_facts", "identity", "contact"],
+        method="written",
+        granted_at=now + granted,
+        expires_at=now + expires,
+        recorded_by=recorded_by,
+        signed_by=survivor,
+        signer_relationship="self",
+        revoked_at=None if revoked is None else now + revoked,
+    )
+
+
+def make_provider(region: Region, name: str | None = None) -> Agency:
+    return Agency.objects.create(
+        name=name or f"Care test provider {next(_numbers)}",
+        kind=AgencyKind.SERVICE_PROVIDER,
+        org_type=OrgType.NGO,
+        region=region,
+    )
+
+
+@pytest.fixture
+def advocate(persona):
+    return persona("advocate")
+
+
+@pytest.fixture
+def provider_user(persona):
+    return persona("provider")
+
+
+@pytest.fixture
+def hartford(db):
+    return Region.objects.get(code="greater-hartford")
+
+
+@pytest.fixture
+def case_and_survivor(hartford):
+    taskforce = Agency.objects.filter(region=hartford, kind=AgencyKind.TASKFORCE).order_by("name").first()
+    return make_case(hartford, taskforce)
+
+
+@pytest.fixture
+def case(case_and_survivor):
+    return case_and_survivor[0]
+
+
+@pytest.fixture
+def survivor(case_and_survivor):
+    return case_and_survivor[1]
+
+
+@pytest.fixture
+def shelter(db):
+    """The housing provider's emergency shelter, two places, one taken by someone else."""
+    agency = Agency.objects.get(name=SHELTER_AGENCY)
+    return ProviderService.objects.create(
+        agency=agency,
+        service_type=ServiceType.EMERGENCY_HOUSING,
+        capacity=2,
+        in_use=1,
+        contact_phone="860-555-0100",
+        contact_email="intake@safe-harbor.invalid",
+    )
+
+
+@pytest.fixture
+def consent(case, survivor, shelter, advocate):
+    return make_consent(case, survivor, shelter.agency, advocate)

@@ -1,0 +1,95 @@
+"""An unmet need is recorded with its type, region and reason, and stays open until a referral meets it."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from continuum.access.models import Region
+from continuum.audit.models import AuditEvent
+from continuum.care import actions
+from continuum.care.models import UnmetNeed
+from continuum.journeys.models import EventKind, JourneyEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_need_is_recorded_in_the_case_region_and_later_met(
+    case, survivor, shelter, consent, advocate, provider_user
+):
+    audit_rows = AuditEvent.objects.count()
+    need = actions.unmet_need_record(
+        actor=advocate, case=case, survivor=survivor, service_type="emergency_housing", reason="no_capacity"
+    )
+    assert AuditEvent.objects.count() == audit_rows + 1
+    assert need.region_id == case.region_id and need.met_at is None
+    event = JourneyEvent.objects.get(case=case, kind=EventKind.UNMET_NEED_RECORDED)
+    assert event.data["service_type"] == "emergency_housing" and event.data["reason"] == "no_capacity"
+
+    referral = actions.service_referral_propose(actor=advocate, case=case, survivor=survivor, service=shelter)
+    referral = actions.service_referral_send(actor=advocate, referral=referral)
+    with pytest.raises(ValidationError):  # sent is not yet taken
+        actions.unmet_need_meet(actor=advocate, need=need, referral=referral)
+    assert UnmetNeed.objects.get(pk=need.pk).met_at is None
+
+    referral = actions.service_referral_answer(actor=provider_user, referral=referral, answer="accept")
+    met = actions.unmet_need_meet(actor=advocate, need=need, referral=referral)
+    assert met.met_at is not None and met.met_by_referral_id == referral.pk
+    with pytest.raises(ValidationError):
+        actions.unmet_need_meet(actor=advocate, need=need, referral=referral)
+
+
+def test_the_same_need_is_open_once_and_can_be_recorded_again_once_met(
+    case, survivor, shelter, consent, advocate, provider_user
+):
+    need = actions.unmet_need_record(
+        actor=advocate, case=case, survivor=survivor, service_type="emergency_housing", reason="other"
+    )
+    with pytest.raises(ValidationError):
+        actions.unmet_need_record(
+            actor=advocate, case=case, survivor=survivor, service_type="emergency_housing", reason="other"
+        )
+    referral = actions.service_referral_propose(actor=advocate, case=case, survivor=survivor, service=shelter)
+    actions.service_referral_send(actor=advocate, referral=referral)
+    actions.service_referral_answer(actor=provider_user, referral=referral, answer="accept")
+    actions.unmet_need_meet(actor=advocate, need=need, referral=referral)
+    again = actions.unmet_need_record(
+        actor=advocate, case=case, survivor=survivor, service_type="emergency_housing", reason="other"
+    )
+    assert again.pk != need.pk
+
+
+def test_a_referral_for_another_type_does_not_meet_the_need(
+    case, survivor, shelter, consent, advocate, provider_user
+):
+    need = actions.unmet_need_record(
+        actor=advocate, case=case, survivor=survivor, service_type="legal", reason="no_eligible_provider"
+    )
+    referral = actions.service_referral_propose(actor=advocate, case=case, survivor=survivor, service=shelter)
+    actions.service_referral_send(actor=advocate, referral=referral)
+    actions.service_referral_answer(actor=provider_user, referral=referral, answer="accept")
+    with pytest.raises(ValidationError):
+        actions.unmet_need_meet(actor=advocate, need=need, referral=referral)
+    assert UnmetNeed.objects.get(pk=need.pk).met_at is None
+
+
+def test_a_need_can_be_placed_in_another_region(case, survivor, advocate):
+    western = Region.objects.get(code="western")
+    need = actions.unmet_need_record(
+        actor=advocate,
+        case=case,
+        survivor=survivor,
+        service_type="immigration",
+        reason="language_not_served",
+        region=western,
+    )
+    assert need.region == western
+
+
+@pytest.mark.parametrize(
+    ("service_type", "reason"), [("spa_day", "no_capacity"), ("legal", "because"), ("", "")]
+)
+def test_unknown_types_and_reasons_are_refused(case, survivor, advocate, service_type, reason):
+    with pytest.raises(ValidationError):
+        actions.unmet_need_record(
+            actor=advocate, case=case, survivor=survivor, service_type=service_type, reason=reason
+        )
+    assert not UnmetNeed.objects.filter(case=case).exists()
