@@ -5,6 +5,7 @@ urlpatterns = [
     path("cases/", include("continuum.cases.urls")),
     path("audit/", include("continuum.audit.urls")),
     path("screening/", include("continuum.screening.urls")),
+    path("care/", include("continuum.care.urls")),
     path("", include("continuum.intake.urls")),
     path("", include("continuum.web.urls")),
 ]

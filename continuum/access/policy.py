@@ -61,6 +61,7 @@ class Policy:
     relationships: frozenset[str]
     roles: Mapping[str, RoleRules]
     work: Mapping[str, frozenset[str]]  # work that is about no one case -> the roles that do it
+    referral_view: Mapping[str, frozenset[str]]  # model label -> the fields a provider sees
     fields: Mapping[str, Mapping[str, str]]  # model label -> field name -> category
     urls: Mapping[str, str]
 
@@ -129,10 +130,21 @@ def parse_policy(data: Any) -> Policy:
                 f"policy.yaml: work {name!r} names unknown roles {sorted(unknown_roles)}"
             )
         work[name] = frozenset(who)
+    referral_view = {
+        label: frozenset(_strings(names, f"referral_view.{label}"))
+        for label, names in (data.get("referral_view") or {}).items()
+    }
     urls = data.get("urls") or {}
     if not isinstance(urls, dict):
         raise ImproperlyConfigured("policy.yaml: urls must map URL names to operations")
-    return Policy(relationships=relationships, roles=roles, work=work, fields=fields, urls=dict(urls))
+    return Policy(
+        relationships=relationships,
+        roles=roles,
+        work=work,
+        referral_view=referral_view,
+        fields=fields,
+        urls=dict(urls),
+    )
 
 
 @functools.cache
@@ -426,6 +438,11 @@ def may(user: Any, work: str) -> bool:
     except Exception:
         logger.exception("policy error while deciding on work; denying")
         return False
+
+
+def referral_fields(model_label: str) -> frozenset[str]:
+    """The fields a provider's staff may see of a referral sent to them (policy.yaml referral_view)."""
+    return policy().referral_view.get(model_label, frozenset())
 
 
 def can_list_cases(user: Any) -> bool:

@@ -22,6 +22,8 @@ def items_for(user: Any) -> list[NavItem]:
     if not getattr(user, "is_authenticated", False):
         return []
     items = [NavItem(_("Home"), reverse("web:home"))]
+    if policy.may(user, "provider_portal"):
+        items.append(NavItem(_("Referrals to us"), reverse("care:provider_referrals")))
     if policy.may(user, "triage"):
         items.append(NavItem(_("Triage"), reverse("intake:queue")))
     if policy.can(user, "list"):

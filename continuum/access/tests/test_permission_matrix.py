@@ -19,7 +19,7 @@ from continuum.access.tests.scenario import PERSONA_NAMES, POST_ONLY, SECOND_ID,
 pytestmark = pytest.mark.django_db
 
 # Work URLs that act on one object by id (POST): an unknown id answers 404 whoever asks.
-WORK_ON_AN_OBJECT = {"intake:tip_take_up", "intake:referral_open_case"}
+WORK_ON_AN_OBJECT = {"intake:tip_take_up", "intake:referral_open_case", "care:provider_referral"}
 CASE_SITUATIONS = [
     "own_team",
     "child_case",

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from continuum.care import views
+
+app_name = "care"
+
+urlpatterns = [
+    path("referrals/", views.provider_referrals_view, name="provider_referrals"),
+    path("referrals/<uuid:referral_id>/", views.provider_referral_view, name="provider_referral"),
+]
