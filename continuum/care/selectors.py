@@ -188,3 +188,16 @@ def referrals_for_provider(agency: Agency) -> QuerySet[ServiceReferral]:
         .select_related("service", "case")
         .order_by("-sent_at", "pk")
     )
+
+
+def referrals_of_case(case: Case) -> QuerySet[ServiceReferral]:
+    """The service referrals of a case the caller was allowed to open (policy.access_case)."""
+    return (
+        ServiceReferral.objects.filter(case=case)
+        .select_related("service__agency", "survivor")
+        .order_by("-created_at", "pk")
+    )
+
+
+def unmet_needs_of_case(case: Case) -> QuerySet[UnmetNeed]:
+    return UnmetNeed.objects.filter(case=case).select_related("region").order_by("met_at", "-recorded_at")

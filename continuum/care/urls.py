@@ -7,4 +7,5 @@ app_name = "care"
 urlpatterns = [
     path("referrals/", views.provider_referrals_view, name="provider_referrals"),
     path("referrals/<uuid:referral_id>/", views.provider_referral_view, name="provider_referral"),
+    path("cases/<uuid:case_id>/services/", views.case_services_view, name="case_services"),
 ]

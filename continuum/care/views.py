@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -15,8 +17,16 @@ from continuum.access.decorators import staff_required
 from continuum.access.models import User
 from continuum.audit import log as audit
 from continuum.care import actions
-from continuum.care.models import Answer, DeclineReason, EndReason, Outcome, ServiceReferral
-from continuum.care.selectors import referrals_for_provider
+from continuum.care.models import Answer, DeclineReason, EndReason, Outcome, ServiceReferral, UnmetReason
+from continuum.care.selectors import (
+    eligible_services,
+    referrals_for_provider,
+    referrals_of_case,
+    unmet_needs_of_case,
+    unmet_reason,
+)
+from continuum.cases.selectors import survivors_of
+from continuum.core.codes import ServiceType
 
 
 def _provider(request: HttpRequest) -> User:
@@ -124,5 +134,73 @@ def provider_referral_view(request: HttpRequest, referral_id: str) -> HttpRespon
             **_shown(referral),
             "decline_reasons": DeclineReason.choices,
             "end_reasons": EndReason.choices,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def case_services_view(request: HttpRequest, case_id: str) -> HttpResponse:
+    """A case's services: send a referral to an eligible provider (consent is checked), or record
+    the need as unmet when no provider can take it."""
+    access = policy.access_case(request.user, case_id, "services")
+    case = access.case
+    survivors = survivors_of(access)
+    chosen_type = request.GET.get("service_type") or request.POST.get("service_type") or ""
+    chosen_survivor = next(
+        (s for s in survivors if str(s.pk) == (request.GET.get("survivor") or request.POST.get("survivor"))),
+        survivors[0] if survivors else None,
+    )
+    eligible = (
+        eligible_services(survivor=chosen_survivor, case=case, service_type=chosen_type)
+        if chosen_survivor is not None and chosen_type in ServiceType.values
+        else []
+    )
+    if request.method == "POST":
+        assert isinstance(request.user, User)
+        try:
+            if chosen_survivor is None:
+                raise ValidationError(_("Choose the survivor."))
+            if request.POST.get("step") == "send":
+                service = next((s for s in eligible if str(s.pk) == request.POST.get("service")), None)
+                if service is None:
+                    raise ValidationError(_("Choose one of the eligible services."))
+                with transaction.atomic():
+                    referral = actions.service_referral_propose(
+                        actor=request.user, case=case, survivor=chosen_survivor, service=service
+                    )
+                    actions.service_referral_send(actor=request.user, referral=referral)
+                messages.success(request, _("Referral sent to %(agency)s.") % {"agency": service.agency.name})
+            elif request.POST.get("step") == "unmet":
+                actions.unmet_need_record(
+                    actor=request.user,
+                    case=case,
+                    survivor=chosen_survivor,
+                    service_type=chosen_type,
+                    reason=request.POST.get("reason", ""),
+                )
+                messages.success(request, _("The unmet need is recorded and stays open until it is met."))
+            else:
+                raise ValidationError(_("Choose what to do."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(f"{reverse('care:case_services', args=[case.pk])}?service_type={chosen_type}")
+    audit.record(actor=request.user, action="view_services", obj=case)
+    return render(
+        request,
+        "care/case_services.html",
+        {
+            "case": case,
+            "survivors": survivors,
+            "chosen_survivor": chosen_survivor,
+            "chosen_type": chosen_type,
+            "service_types": ServiceType.choices,
+            "eligible": eligible,
+            "unmet_reasons": UnmetReason.choices,
+            "suggested_reason": unmet_reason(survivor=chosen_survivor, case=case, service_type=chosen_type)
+            if chosen_survivor is not None and chosen_type in ServiceType.values
+            else None,
+            "referrals": referrals_of_case(case),
+            "needs": unmet_needs_of_case(case),
         },
     )

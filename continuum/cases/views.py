@@ -107,6 +107,7 @@ def case_detail_view(request: HttpRequest, case_id: str) -> HttpResponse:
             "can_court_order": access.allows("court_order"),
             "can_do_tasks": access.allows("task"),
             "can_screen": access.allows("screen"),
+            "can_services": access.allows("services"),
             "can_edit": access.allows("update"),
             "can_team": access.allows("team"),
             "advocates": advocates_for_tasks(access) if access.allows("task") else [],

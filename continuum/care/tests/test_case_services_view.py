@@ -1,0 +1,81 @@
+"""The advocate's services page: send a referral to an eligible provider (consent checked first),
+or record the need as unmet."""
+
+import pytest
+from django.urls import reverse
+
+from continuum.access.testing import sign_in
+from continuum.care.models import ServiceReferral, UnmetNeed
+from continuum.cases.models import CaseTeamMember
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def on_team(case, advocate):
+    CaseTeamMember.objects.create(
+        case=case, user=advocate, agency=advocate.membership.agency, team_role="advocate"
+    )
+    return case
+
+
+def _send(client, case, survivor, shelter):
+    return client.post(
+        reverse("care:case_services", args=[case.pk]),
+        {
+            "survivor": survivor.pk,
+            "service_type": "emergency_housing",
+            "service": shelter.pk,
+            "step": "send",
+        },
+    )
+
+
+def test_the_advocate_sends_a_housing_referral_once_consent_is_recorded(
+    client, advocate, on_team, survivor, shelter, consent
+):
+    sign_in(client, advocate)
+    page = client.get(
+        reverse("care:case_services", args=[on_team.pk]),
+        {"survivor": survivor.pk, "service_type": "emergency_housing"},
+    )
+    assert page.status_code == 200 and shelter in page.context["eligible"]
+    assert _send(client, on_team, survivor, shelter).status_code == 302
+    referral = ServiceReferral.objects.get(case=on_team)
+    assert referral.status == "sent" and referral.service == shelter
+
+
+def test_without_consent_nothing_is_sent_and_the_advocate_is_told_why(
+    client, advocate, on_team, survivor, shelter
+):
+    sign_in(client, advocate)
+    response = _send(client, on_team, survivor, shelter)
+    assert response.status_code == 302
+    assert not ServiceReferral.objects.filter(case=on_team).exists()
+    page = client.get(response["Location"])
+    assert "consent" in page.content.decode().lower()
+
+
+def test_an_unmet_need_is_recorded_with_its_reason(client, advocate, on_team, survivor):
+    sign_in(client, advocate)
+    client.post(
+        reverse("care:case_services", args=[on_team.pk]),
+        {
+            "survivor": survivor.pk,
+            "service_type": "mental_health",
+            "reason": "language_not_served",
+            "step": "unmet",
+        },
+    )
+    need = UnmetNeed.objects.get(case=on_team)
+    assert (need.service_type, need.reason, need.region_id, need.met_at) == (
+        "mental_health",
+        "language_not_served",
+        on_team.region_id,
+        None,
+    )
+
+
+def test_an_advocate_off_the_team_cannot_open_the_page(client, advocate, case):
+    sign_in(client, advocate)
+    assert client.get(reverse("care:case_services", args=[case.pk])).status_code == 404
