@@ -97,7 +97,8 @@ def provider_referral_view(request: HttpRequest, referral_id: str) -> HttpRespon
                     actor=user,
                     referral=referral,
                     answer=step,
-                    reason=request.POST.get("reason", ""),
+                    # The reason list belongs to declining; accepting or waitlisting sends none.
+                    reason=request.POST.get("reason", "") if step == Answer.DECLINE else "",
                     version=version,
                 )
             elif step == "start":
@@ -107,7 +108,7 @@ def provider_referral_view(request: HttpRequest, referral_id: str) -> HttpRespon
                     actor=user,
                     referral=referral,
                     outcome=step,
-                    reason=request.POST.get("reason", ""),
+                    reason=request.POST.get("reason", "") if step == Outcome.ENDED else "",
                     version=version,
                 )
             else:

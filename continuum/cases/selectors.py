@@ -236,3 +236,15 @@ def team_choices(access: CaseAccess) -> tuple[list[CaseTeamMember], QuerySet[Use
     staff = User.objects.filter(membership__active=True, is_active=True).select_related("membership__agency")
     agencies = Agency.objects.exclude(kind="system").order_by("name")
     return members, staff.order_by("membership__agency__name", "last_name"), agencies
+
+
+def suspects_of(access: CaseAccess) -> list[Person]:
+    """The suspects of a case (investigation data: for those the policy lets see the case's justice)."""
+    if not access.shows("justice"):
+        return []
+    return [
+        p.person
+        for p in CaseParticipant.objects.filter(case=access.case, role=ParticipantRole.SUSPECT)
+        .select_related("person")
+        .order_by("created_at", "id")
+    ]

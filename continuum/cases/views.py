@@ -108,6 +108,7 @@ def case_detail_view(request: HttpRequest, case_id: str) -> HttpResponse:
             "can_do_tasks": access.allows("task"),
             "can_screen": access.allows("screen"),
             "can_services": access.allows("services"),
+            "can_justice": access.allows("justice"),
             "can_edit": access.allows("update"),
             "can_team": access.allows("team"),
             "advocates": advocates_for_tasks(access) if access.allows("task") else [],

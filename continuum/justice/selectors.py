@@ -13,7 +13,14 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
-from continuum.justice.models import CONVICTIONS, Arrest, Charge, Disposition, InvestigationKind
+from continuum.justice.models import (
+    CONVICTIONS,
+    Arrest,
+    Charge,
+    Disposition,
+    Investigation,
+    InvestigationKind,
+)
 
 TYPES = ("sex", "labor")
 MEASURES = ("arrests", "charges", "convictions")
@@ -81,3 +88,13 @@ def outcomes_side_by_side() -> list[dict[str, int]]:
                 row[f"{kind}_{measure}"] = measured[measure].get(year, {}).get(kind, 0)
         table.append(row)
     return table
+
+
+def investigations_of(case: Any) -> list[Investigation]:
+    """The investigations of a case the caller was allowed to open, with arrests and charges."""
+    return list(
+        Investigation.objects.filter(case=case)
+        .select_related("agency")
+        .prefetch_related("arrests__charges", "arrests__suspect")
+        .order_by("-opened_at")
+    )

@@ -10,8 +10,17 @@ from typing import Any
 
 from django.db import models
 
-from continuum.access.models import Agency, Membership, Region, Town, User
-from continuum.cases.models import Case, CaseParticipant, Exploitation, TraffickingLocation
+from continuum.access.models import Agency, Consent, Membership, Region, Town, User
+from continuum.care.models import ProviderService
+from continuum.cases.models import (
+    Case,
+    CaseNote,
+    CaseParticipant,
+    CaseTeamMember,
+    Exploitation,
+    MandatedReport,
+    TraffickingLocation,
+)
 from continuum.journeys.models import JourneyEvent
 from continuum.people.models import Person
 
@@ -21,12 +30,17 @@ DIGESTED: tuple[type[models.Model], ...] = (
     Agency,
     User,
     Membership,
+    ProviderService,
     Person,
     Case,
     CaseParticipant,
     Exploitation,
     TraffickingLocation,
     JourneyEvent,
+    CaseTeamMember,
+    MandatedReport,
+    Consent,
+    CaseNote,
 )
 # Salted or clock-dependent by nature: a password hash differs on every run by design.
 SKIPPED = {"password", "last_login"}

@@ -33,6 +33,7 @@ from continuum.access.models import (
     Town,
     User,
 )
+from continuum.care.models import ProviderService
 from continuum.cases.classification import age_group_of, combine_types, trafficking_type_of
 from continuum.cases.models import (
     REFERENCE_BITS,
@@ -96,6 +97,20 @@ PRIVILEGED_NOTES = (
 )
 CONSENT_CHOICES = (("identity",), ("identity", "exploitation"), ("identity", "contact", "exploitation"))
 PERSONA_AGENCY = {p.username: p.agency_key for p in PERSONAS}
+# Provider directory: (capacity, places in use, languages served) per service type. Assumption:
+# housing runs nearly full (gap G6) and trauma-specific mental health is offered in English only.
+DIRECTORY: dict[str, tuple[int, int, tuple[str, ...]]] = {
+    ServiceType.EMERGENCY_HOUSING: (12, 10, ("en", "es")),
+    ServiceType.LONG_TERM_HOUSING: (20, 19, ("en", "es")),
+    ServiceType.MENTAL_HEALTH: (40, 25, ("en",)),
+    ServiceType.MEDICAL: (60, 30, ("en", "es")),
+    ServiceType.SUBSTANCE_USE: (25, 20, ("en",)),
+    ServiceType.LEGAL: (30, 12, ("en", "es")),
+    ServiceType.IMMIGRATION: (15, 9, ("en", "es", "pt")),
+    ServiceType.VICTIM_COMPENSATION: (50, 10, ("en", "es")),
+    ServiceType.EDUCATION_EMPLOYMENT: (25, 8, ("en", "es", "pt")),
+    ServiceType.FAMILY_REUNIFICATION: (10, 4, ("en", "es")),
+}
 DISPOSITIONS = ("convicted_plea", "convicted_trial", "dismissed", "nolle", "acquitted")
 
 
@@ -245,7 +260,33 @@ class Generator:
             )
             for i, p in enumerate(PERSONAS)
         )
+        self._directory(specs, agency_rows, stamp)
         return World(regions, towns, agency_rows, specs, users)
+
+    def _directory(
+        self, specs: dict[str, AgencySpec], agency_rows: dict[str, Agency], stamp: dict[str, Any]
+    ) -> None:
+        """The provider directory: each provider's services, with capacity and the languages it
+        serves (assumption: housing runs nearly full, mental health is offered in English only)."""
+        rows: list[ProviderService] = []
+        for key, spec in specs.items():
+            for service in spec.services:
+                profile = DIRECTORY.get(str(service), (20, 10, ("en", "es")))
+                capacity, in_use, languages = profile
+                rows.append(
+                    ProviderService(
+                        id=len(rows) + 1,
+                        agency=agency_rows[key],
+                        service_type=service,
+                        capacity=capacity,
+                        in_use=in_use,
+                        languages=list(languages),
+                        contact_phone="860-555-0199",
+                        contact_email=f"referrals-{len(rows) + 1}@demo.invalid",
+                        **stamp,
+                    )
+                )
+        ProviderService.objects.bulk_create(rows)
 
     # --- cases ---------------------------------------------------------------------------------
 
@@ -956,6 +997,7 @@ class Generator:
     def _reset_sequences(self) -> None:
         """Explicit ids do not move PostgreSQL's sequences; move them, as loaddata does."""
         models: Iterable[Any] = (
+            ProviderService,
             CaseTeamMember,
             MandatedReport,
             Consent,
