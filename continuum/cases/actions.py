@@ -18,10 +18,14 @@ from continuum.cases.classification import AgeGroup, age_group_of, combine_types
 from continuum.cases.models import (
     Case,
     CaseNote,
+    CaseParticipant,
     CaseTeamMember,
+    ClosureReason,
     CourtOrder,
     Exploitation,
     MandatedReport,
+    ParticipantRole,
+    SurvivorAccount,
     Task,
     TaskKind,
     TeamRole,
@@ -315,3 +319,54 @@ def team_remove(*, actor: User, member: CaseTeamMember) -> CaseTeamMember:
         locked.save(update_fields=["removed_at", "updated_at"])
         audit.record(actor=actor, action="update", obj=locked, case_id=locked.case_id, fields=["removed_at"])
     return locked
+
+
+@transaction.atomic
+def case_close(*, actor: User, case: Case, reason: str, expected_version: int) -> Case:
+    """Close a case with a reason; a transfer closes it as referred. Refused when someone changed
+    the case since `expected_version` (StaleEdit) or when it is closed already."""
+    if reason not in ClosureReason.values:
+        raise ValidationError({"reason": _("Choose why the case closes.")})
+    status = CaseStatus.CLOSED_REFERRED if reason == ClosureReason.TRANSFERRED else CaseStatus.CLOSED
+    updated = (
+        Case.objects.filter(pk=case.pk, version=expected_version)
+        .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED])
+        .update(
+            status=status,
+            closure_reason=reason,
+            closed_on=timezone.localdate(),
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+    )
+    current = Case.objects.get(pk=case.pk)
+    if updated == 0:
+        if current.status in {CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED}:
+            raise ValidationError(_("This case is closed already."))
+        raise StaleEdit(current, {"status": (case.status, current.status)})
+    audit.record(
+        actor=actor,
+        action="update",
+        obj=current,
+        fields=["status", "closure_reason", "closed_on"],
+        detail={"reason": reason},
+    )
+    journey_record(case_id=case.pk, kind=EventKind.CASE_CLOSED, actor=actor, data={"reason": reason})
+    return current
+
+
+@transaction.atomic
+def account_record(
+    *, actor: User, case: Case, survivor: Person, body: str, language: str = ""
+) -> SurvivorAccount:
+    """Record the survivor's own account once; it is shared by consent (category `account`)."""
+    text = body.strip()
+    if not text:
+        raise ValidationError({"body": _("Write the account first.")})
+    if not CaseParticipant.objects.filter(case=case, person=survivor, role=ParticipantRole.SURVIVOR).exists():
+        raise ValidationError({"survivor": _("This person is not a survivor in this case.")})
+    account = SurvivorAccount.objects.create(
+        case=case, survivor=survivor, body=text, language=language, recorded_by=actor
+    )
+    audit.record(actor=actor, action="create", obj=account, case_id=case.pk, fields=["body"])
+    return account

@@ -464,3 +464,40 @@ class Task(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.kind} due {self.due_at:%Y-%m-%d}"
+
+
+class ClosureReason(models.TextChoices):
+    """Why a case closed (HTCDS cas_ReasonForCaseClosure is free text; these are its codes here)."""
+
+    SERVICES_COMPLETED = "services_completed", "Services completed"
+    SURVIVOR_DECLINED = "survivor_declined_services", "The survivor declined further services"
+    LOST_CONTACT = "lost_contact", "Contact lost"
+    MOVED_OUT_OF_STATE = "moved_out_of_state", "Moved out of state"
+    TRANSFERRED = "transferred", "Transferred to another agency"
+    NOT_TRAFFICKING = "not_trafficking", "Not a trafficking situation"
+    DECEASED = "deceased", "Deceased"
+    OTHER = "other", "Other"
+
+
+class SurvivorAccount(TimeStamped):
+    """The survivor's own account, recorded once and shared by consent instead of retold to every
+    agency ("tell once"). Encrypted; its category is `account` in policy.yaml."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="accounts")
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="accounts")
+    body = EncryptedTextField()
+    language = models.CharField(max_length=8, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        **TimeStamped.BASE_SENSITIVITY,
+        "id": Sensitivity.PUBLIC,
+        "case": Sensitivity.PUBLIC,
+        "survivor": Sensitivity.PUBLIC,
+        "body": Sensitivity.PRIVILEGED,
+        "language": Sensitivity.CASE_FACT,
+        "recorded_by": Sensitivity.CASE_FACT,
+    }
+
+    def __str__(self) -> str:
+        return f"Account {self.id}"

@@ -18,6 +18,7 @@ from continuum.cases.models import (
     CourtOrder,
     Exploitation,
     ParticipantRole,
+    SurvivorAccount,
     Task,
 )
 from continuum.journeys.models import JourneyEvent
@@ -82,6 +83,7 @@ class CaseDetail:
     events: list[JourneyEvent]
     consents: list[Consent]
     notes: list[CaseNote]
+    accounts: list[SurvivorAccount]
     tasks: list[Task]
     shown_fields: list[str]
 
@@ -138,6 +140,7 @@ def case_detail(access: CaseAccess) -> CaseDetail:
         events=events,
         consents=consents,
         notes=notes,
+        accounts=accounts_for(access),
         tasks=tasks_of(access),
         shown_fields=sorted(shown),
     )
@@ -248,3 +251,10 @@ def suspects_of(access: CaseAccess) -> list[Person]:
         .select_related("person")
         .order_by("created_at", "id")
     ]
+
+
+def accounts_for(access: CaseAccess) -> list[SurvivorAccount]:
+    """The survivor's account, for those the policy opens the `account` category to (by consent)."""
+    if not access.shows("account"):
+        return []
+    return list(SurvivorAccount.objects.filter(case=access.case).order_by("created_at", "id"))

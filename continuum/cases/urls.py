@@ -10,6 +10,8 @@ urlpatterns = [
     path("<uuid:case_id>/", views.case_detail_view, name="detail"),
     path("<uuid:case_id>/audit/", views.case_audit_view, name="audit"),
     path("<uuid:case_id>/edit/", views.case_edit_view, name="edit"),
+    path("<uuid:case_id>/close/", views.case_close_view, name="close"),
+    path("<uuid:case_id>/account/", views.account_view, name="account"),
     path("<uuid:case_id>/team/", views.team_view, name="team"),
     path("<uuid:case_id>/consents/", views.consents_view, name="consents"),
     path(

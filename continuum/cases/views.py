@@ -43,6 +43,7 @@ from continuum.cases.selectors import (
     consents_of,
     court_orders_of,
     edit_choices,
+    survivors_of,
     task_of,
     task_queue,
     team_choices,
@@ -109,6 +110,7 @@ def case_detail_view(request: HttpRequest, case_id: str) -> HttpResponse:
             "can_screen": access.allows("screen"),
             "can_services": access.allows("services"),
             "can_justice": access.allows("justice"),
+            "can_account": access.allows("account"),
             "can_edit": access.allows("update"),
             "can_team": access.allows("team"),
             "advocates": advocates_for_tasks(access) if access.allows("task") else [],
@@ -394,6 +396,64 @@ def team_view(request: HttpRequest, case_id: str) -> HttpResponse:
         request,
         "cases/team.html",
         {"case": access.case, "members": members, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@staff_required
+def case_close_view(request: HttpRequest, case_id: str) -> HttpResponse:
+    access = policy.access_case(request.user, case_id, "update")
+    assert isinstance(request.user, User)
+    version = request.POST.get("version", "")
+    try:
+        case_actions.case_close(
+            actor=request.user,
+            case=access.case,
+            reason=request.POST.get("reason", ""),
+            expected_version=int(version) if version.isdigit() else -1,
+        )
+    except case_actions.StaleEdit:
+        messages.error(
+            request, _("Someone changed the case while you were looking at it; nothing was closed.")
+        )
+        return redirect("cases:edit", case_id=access.case.pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("cases:edit", case_id=access.case.pk)
+    messages.success(request, _("Case closed."))
+    return redirect("cases:detail", case_id=access.case.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def account_view(request: HttpRequest, case_id: str) -> HttpResponse:
+    """The survivor's own account, told once: the advocate records it; others read it by consent."""
+    access = policy.access_case(request.user, case_id, "account")
+    survivors = survivors_of(access)
+    error = ""
+    if request.method == "POST":
+        assert isinstance(request.user, User)
+        survivor = next((s for s in survivors if str(s.pk) == request.POST.get("survivor")), None)
+        try:
+            if survivor is None:
+                raise ValidationError(_("Choose the survivor whose account this is."))
+            case_actions.account_record(
+                actor=request.user,
+                case=access.case,
+                survivor=survivor,
+                body=request.POST.get("body", ""),
+                language=request.POST.get("language", ""),
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The account is recorded once; share it by consent."))
+            return redirect("cases:detail", case_id=access.case.pk)
+    return render(
+        request,
+        "cases/account.html",
+        {"case": access.case, "survivors": survivors, "error": error, "body": request.POST.get("body", "")},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -122,7 +122,7 @@ def oracle_world(user: User | None, case: Case) -> oracle.World:
 
 # Case URLs that take a second id (a consent, a task) and that act on POST only.
 SECOND_ID = {"cases:consent_revoke", "cases:task_done"}
-POST_ONLY = {"cases:consent_revoke", "cases:task_done"}
+POST_ONLY = {"cases:consent_revoke", "cases:task_done", "cases:close"}
 
 
 def case_url(name: str, case_id) -> str:

@@ -24,6 +24,7 @@ PROTECTED_MODELS = [
     "cases.CaseNote",
     "access.Consent",
     "cases.Task",
+    "cases.SurvivorAccount",
     "intake.Referral",
     "intake.Tip",
     "intake.TipAddition",

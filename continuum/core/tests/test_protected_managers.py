@@ -20,6 +20,7 @@ PROTECTED = {
     "MandatedReport",
     "CourtOrder",
     "Task",
+    "SurvivorAccount",
     "Referral",
     "Tip",
     "TipAddition",
