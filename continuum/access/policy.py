@@ -303,6 +303,11 @@ class CaseAccess:
     def shows(self, category: str) -> bool:
         return category in self.categories
 
+    def barred(self, category: str) -> bool:
+        """Whether the role may never see this category (policy.yaml `never`), consent or not."""
+        rules = policy().rules(self.role)
+        return rules is None or category in rules.never
+
     def allows(self, action: str) -> bool:
         """Whether this user may also `action` this case (for the links a page offers)."""
         return bool(policy().relationships_for(self.role, action) & self.relationships)

@@ -21,7 +21,7 @@ from continuum.cases.models import (
     SurvivorAccount,
     Task,
 )
-from continuum.journeys.models import JourneyEvent
+from continuum.journeys.models import EventKind, JourneyEvent
 from continuum.people.models import Person
 
 
@@ -64,6 +64,16 @@ def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
         named_visible = Case.objects.restrict(user, "list", showing="identity").filter(Exists(survivor_named))
         cases = cases.filter(Q(reference__icontains=term) | Q(pk__in=named_visible.values("pk")))
     return cases.order_by("-opened_on", "reference")
+
+
+SERVICE_EVENT_KINDS = (
+    EventKind.SERVICE_REFERRAL_SENT,
+    EventKind.SERVICE_REFERRAL_ACCEPTED,
+    EventKind.SERVICE_REFERRAL_DECLINED,
+    EventKind.SERVICE_STARTED,
+    EventKind.SERVICE_COMPLETED,
+    EventKind.UNMET_NEED_RECORDED,
+)
 
 
 @dataclass(frozen=True)
@@ -123,9 +133,12 @@ def case_detail(access: CaseAccess) -> CaseDetail:
         .order_by("start_date", "created_at")
     ]
     shown |= {f"exploitation__{name}" for name in exploitation_fields}
-    events = list(
-        JourneyEvent.objects.filter(case=case).select_related("agency").order_by("occurred_at", "id")
-    )
+    events_qs = JourneyEvent.objects.filter(case=case).select_related("agency").order_by("occurred_at", "id")
+    if access.barred("health"):
+        # Which services a survivor uses (a trauma clinic, a substance-use program) tells about
+        # their health: roles that may never see health do not see those steps either.
+        events_qs = events_qs.exclude(kind__in=SERVICE_EVENT_KINDS)
+    events = list(events_qs)
     consents = list(consents_of(access))
     notes = notes_for(access)
     if notes:
@@ -236,8 +249,14 @@ def team_choices(access: CaseAccess) -> tuple[list[CaseTeamMember], QuerySet[Use
         .select_related("user", "agency")
         .order_by("created_at", "id")
     )
-    staff = User.objects.filter(membership__active=True, is_active=True).select_related("membership__agency")
-    agencies = Agency.objects.exclude(kind="system").order_by("name")
+    # The people and agencies who work cases in this region, or statewide (no analysts or administrators).
+    here = Q(region_id=access.case.region_id) | Q(region__isnull=True)
+    agencies = Agency.objects.filter(here).exclude(kind__in=["system", "state_oversight"]).order_by("name")
+    staff = (
+        User.objects.filter(membership__active=True, is_active=True, membership__agency__in=agencies)
+        .exclude(membership__role__in=["admin", "analyst"])
+        .select_related("membership__agency")
+    )
     return members, staff.order_by("membership__agency__name", "last_name"), agencies
 
 

@@ -293,6 +293,10 @@ def task_done_view(request: HttpRequest, case_id: str, task_id: int) -> HttpResp
     task = task_of(access, task_id)
     if task is None:
         raise Http404("No such task.")
+    actor = policy.actor_of(request.user)
+    if actor is None or (actor.agency_id != task.agency_id and actor.role != "coordinator"):
+        messages.error(request, _("This task belongs to %(agency)s.") % {"agency": task.agency.name})
+        return redirect("cases:detail", case_id=access.case.pk)
     assert isinstance(request.user, User)
     advocate = None
     if request.POST.get("advocate"):

@@ -107,3 +107,20 @@ def test_a_hartford_police_consent_does_not_open_the_case_to_waterbury(client, p
     sign_in(client, persona("detective_west"))
     assert Agency.objects.get(name="Waterbury Police Department") != persona("detective").membership.agency
     assert client.get(reverse("cases:detail", args=[seeded.pk])).status_code == 404
+
+
+def test_police_do_not_see_which_services_a_survivor_uses(client, persona, seeded):
+    from continuum.journeys.models import EventKind, JourneyEvent
+
+    assert JourneyEvent.objects.filter(case=seeded, kind__startswith="service_").exists()
+    sign_in(client, persona("detective"))
+    kinds = {e.kind for e in client.get(reverse("cases:detail", args=[seeded.pk])).context["detail"].events}
+    assert not kinds & {
+        EventKind.SERVICE_REFERRAL_SENT,
+        EventKind.SERVICE_STARTED,
+        EventKind.UNMET_NEED_RECORDED,
+    }
+    client.logout()
+    sign_in(client, persona("coordinator"))
+    kinds = {e.kind for e in client.get(reverse("cases:detail", args=[seeded.pk])).context["detail"].events}
+    assert EventKind.SERVICE_REFERRAL_SENT in kinds

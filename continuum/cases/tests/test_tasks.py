@@ -105,3 +105,13 @@ def test_an_advocate_assignment_puts_the_advocate_on_the_team(client, persona):
     assert (
         JourneyEvent.objects.filter(case=case, kind=EventKind.ADVOCATE_ASSIGNED, actor=advocate).count() == 1
     )
+
+
+def test_a_task_is_done_by_its_agency_or_the_coordinator_only(client, persona, task):
+    sign_in(
+        client, persona("caseworker")
+    )  # child welfare sees the child case, but the task is the taskforce's
+    response = client.post(reverse("cases:task_done", args=[task.case_id, task.pk]))
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.done_at is None
