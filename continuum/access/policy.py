@@ -39,6 +39,9 @@ logger = logging.getLogger(__name__)
 
 POLICY_FILE = Path(__file__).with_name("policy.yaml")
 CATEGORIES = frozenset(InfoCategory.values)
+# In `fields:`, a field whose category is the row's own `category` value (an MDT minute): no
+# relationship grants it as such, so it is shown only by a selector that checks each row.
+ROW_CATEGORY = "row_category"
 ANY = "any"
 # People in these roles of a case are investigation subjects: their identity is justice data.
 JUSTICE_PARTICIPANT_ROLES = frozenset({"suspect", "witness"})
@@ -117,7 +120,7 @@ def parse_policy(data: Any) -> Policy:
     for label, by_category in (data.get("fields") or {}).items():
         fields[label] = {}
         for category, names in by_category.items():
-            if category not in CATEGORIES:
+            if category not in CATEGORIES | {ROW_CATEGORY}:
                 raise ImproperlyConfigured(f"policy.yaml: {label} uses unknown category {category!r}")
             for name in _strings(names, f"fields.{label}.{category}"):
                 if name in fields[label]:

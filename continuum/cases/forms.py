@@ -9,9 +9,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from continuum.access.models import Agency, ConsentMethod, Region, SignerRelationship, Town, User
+from continuum.cases.actions import MINUTE_CATEGORIES, TASK_TITLE_MAX
 from continuum.cases.classification import AgeGroup, TraffickingType
-from continuum.cases.models import TeamRole
-from continuum.core.htcds import CaseStatus
+from continuum.cases.models import ContactMethod, ContactOutcome, GoalStatus, TeamRole
+from continuum.core.htcds import CaseStatus, SupportPlanType
 from continuum.core.sensitivity import InfoCategory
 from continuum.people.models import Person
 
@@ -198,3 +199,132 @@ class TeamAddForm(forms.Form):
         if bool(data.get("member")) == bool(data.get("agency")):
             raise forms.ValidationError(_("Choose a staff member or an agency, one of the two."))
         return data
+
+
+class UswdsForm(forms.Form):
+    """A form whose widgets carry the USWDS classes for their kind."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "usa-select")
+            elif isinstance(widget, forms.Textarea):
+                widget.attrs.setdefault("class", "usa-textarea")
+            elif not isinstance(widget, forms.HiddenInput | forms.CheckboxSelectMultiple):
+                widget.attrs.setdefault("class", "usa-input")
+
+    def set_choices(self, name: str, queryset: Any) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = queryset
+
+
+def _datetime_field(label: Any, required: bool = True) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+def _date_field(label: Any, required: bool = False) -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class TaskForm(UswdsForm):
+    """A task with an owner and a deadline."""
+
+    title = forms.CharField(
+        label=_("What is to be done (no personal details)"), max_length=TASK_TITLE_MAX, strip=True
+    )
+    agency = forms.ModelChoiceField(label=_("Agency responsible"), queryset=Agency.objects.none())
+    assignee = StaffChoiceField(
+        label=_("Staff member (optional)"), queryset=User.objects.none(), required=False
+    )
+    due_at = _datetime_field(_("Due"))
+
+    def __init__(self, *args: Any, agencies: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_choices("agency", agencies)
+        self.set_choices("assignee", staff)
+
+
+class TaskAssignForm(UswdsForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    assignee = StaffChoiceField(label=_("Staff member"), queryset=User.objects.none(), required=False)
+    due_at = _datetime_field(_("Due"))
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_choices("assignee", staff)
+
+
+class FollowUpForm(UswdsForm):
+    survivor = PersonChoiceField(label=_("Survivor"), queryset=Person.objects.none())
+    contacted_at = _datetime_field(_("When"))
+    method = forms.ChoiceField(label=_("How"), choices=ContactMethod.choices)
+    outcome = forms.ChoiceField(label=_("What came of it"), choices=ContactOutcome.choices)
+    next_contact_on = _date_field(_("Next contact due (optional)"))
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_choices("survivor", people)
+
+
+class PlanForm(UswdsForm):
+    survivor = PersonChoiceField(label=_("Survivor"), queryset=Person.objects.none())
+    plan_type = forms.ChoiceField(label=_("Kind of plan (HTCDS)"), choices=SupportPlanType.choices)
+    objectives = forms.CharField(
+        label=_("Objectives"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    action_plan = forms.CharField(
+        label=_("Action plan"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    planned_end_date = _date_field(_("Planned end"))
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_choices("survivor", people)
+
+
+class PlanEditForm(UswdsForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    objectives = forms.CharField(
+        label=_("Objectives"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    action_plan = forms.CharField(
+        label=_("Action plan"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    planned_end_date = _date_field(_("Planned end"))
+    actual_end_date = _date_field(_("Ended on (when the plan is finished)"))
+
+
+class GoalForm(UswdsForm):
+    description = forms.CharField(label=_("Goal"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    owner_agency = forms.ModelChoiceField(
+        label=_("Agency that owns it (optional)"), queryset=Agency.objects.none(), required=False
+    )
+    due_on = _date_field(_("Target date (optional)"))
+
+    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_choices("owner_agency", agencies)
+
+
+GOAL_CLOSING = [(GoalStatus.MET, _("Met")), (GoalStatus.DROPPED, _("No longer pursued"))]
+
+
+class MeetingForm(UswdsForm):
+    scheduled_for = _datetime_field(_("When"))
+    place = forms.CharField(label=_("Where (a room or a video call)"), max_length=120, required=False)
+
+
+class MinuteForm(UswdsForm):
+    category = forms.ChoiceField(
+        label=_("What it is about (who may read it follows from this)"),
+        choices=[(c.value, c.label) for c in InfoCategory if c.value in MINUTE_CATEGORIES],
+    )
+    body = forms.CharField(label=_("Minute"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -15,6 +15,7 @@ from continuum.core.htcds import (
     CaseStatus,
     LabourIndustry,
     PerpetratorRole,
+    SupportPlanType,
     TraffickingEventType,
     TraffickingStatus,
 )
@@ -429,6 +430,9 @@ class TaskKind(models.TextChoices):
     MANDATED_REPORT = "mandated_report", "Send the mandated child-welfare report"
     ASSIGN_ADVOCATE = "assign_advocate", "Assign an advocate"
     LABOR_PARTNER_CONTACT = "labor_partner_contact", "Labor-trafficking partner contacts the survivor"
+    FOLLOW_UP_CONTACT = "follow_up_contact", "Follow-up contact with the survivor"
+    PLAN_GOAL = "plan_goal", "Work on a case-plan goal"
+    MDT_ACTION = "mdt_action", "Action from an MDT meeting"
     OTHER = "other", "Other"
 
 
@@ -437,6 +441,9 @@ class Task(TimeStamped):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
     kind = models.CharField(max_length=32, choices=TaskKind.choices)
+    # What to do, in a few words (no personal details: it shows in every work queue of the agency).
+    title = models.CharField(max_length=160, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="tasks")
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
@@ -452,6 +459,8 @@ class Task(TimeStamped):
         "id": Sensitivity.PUBLIC,
         "case": Sensitivity.PUBLIC,
         "kind": Sensitivity.CASE_FACT,
+        "title": Sensitivity.CASE_FACT,
+        "version": Sensitivity.PUBLIC,
         "agency": Sensitivity.CASE_FACT,
         "assignee": Sensitivity.CASE_FACT,
         "due_at": Sensitivity.CASE_FACT,
@@ -501,3 +510,244 @@ class SurvivorAccount(TimeStamped):
 
     def __str__(self) -> str:
         return f"Account {self.id}"
+
+
+class SupportPlan(Versioned):
+    """The case plan: one HTCDS Support Plan per type for a survivor (`spl_Type`, `spl_Objectives`,
+    `spl_ActionPlan`, `spl_PlannedEndDate`, `spl_ActualEndDate`), with goals. Its words are the
+    survivor's (category `plan` in policy.yaml) and encrypted; police and prosecutors never see it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plans")
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="plans")
+    plan_type = models.CharField(max_length=40, choices=SupportPlanType.choices)
+    objectives = EncryptedTextField()
+    action_plan = EncryptedTextField(blank=True)
+    planned_end_date = models.DateField(null=True, blank=True)
+    actual_end_date = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        **Versioned.BASE_SENSITIVITY,
+        "case": Sensitivity.PUBLIC,
+        "survivor": Sensitivity.PUBLIC,
+        "plan_type": Sensitivity.CASE_FACT,
+        "objectives": Sensitivity.PRIVILEGED,
+        "action_plan": Sensitivity.PRIVILEGED,
+        "planned_end_date": Sensitivity.CASE_FACT,
+        "actual_end_date": Sensitivity.CASE_FACT,
+        "created_by": Sensitivity.CASE_FACT,
+    }
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "survivor", "plan_type"],
+                condition=models.Q(actual_end_date__isnull=True),
+                name="one_open_plan_per_type",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_type} plan {self.pk}"
+
+
+class GoalStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    MET = "met", "Met"
+    DROPPED = "dropped", "No longer pursued"
+
+
+class PlanGoal(Versioned):
+    """One goal of a case plan, with the agency that owns it and a target date."""
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="goals")
+    description = EncryptedTextField()
+    owner_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="plan_goals"
+    )
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=GoalStatus.choices, default=GoalStatus.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        **Versioned.BASE_SENSITIVITY,
+        "plan": Sensitivity.PUBLIC,
+        "description": Sensitivity.PRIVILEGED,
+        "owner_agency": Sensitivity.CASE_FACT,
+        "due_on": Sensitivity.CASE_FACT,
+        "status": Sensitivity.CASE_FACT,
+        "closed_at": Sensitivity.CASE_FACT,
+        "created_by": Sensitivity.CASE_FACT,
+    }
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Goal {self.pk}"
+
+
+class ContactMethod(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", "Phone"
+    VIDEO = "video", "Video call"
+    TEXT = "text", "Text message"
+    OTHER = "other", "Other"
+
+
+class ContactOutcome(models.TextChoices):
+    REACHED = "reached", "Reached; doing all right"
+    REACHED_NEEDS = "reached_needs", "Reached; has new needs"
+    NOT_REACHED = "not_reached", "Not reached"
+    DECLINED = "declined", "Reached; declined further contact"
+    UNSAFE = "unsafe", "Not safe to contact now"
+
+
+class FollowUpContact(TimeStamped):
+    """A follow-up contact with a survivor (or an attempt): when, how, what came of it, and when
+    the next one is due. No free text: what was said goes in a privileged note."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="follow_ups")
+    contacted_at = models.DateTimeField()
+    method = models.CharField(max_length=16, choices=ContactMethod.choices)
+    outcome = models.CharField(max_length=16, choices=ContactOutcome.choices)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    next_contact_on = models.DateField(null=True, blank=True)
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        **TimeStamped.BASE_SENSITIVITY,
+        "id": Sensitivity.PUBLIC,
+        "case": Sensitivity.PUBLIC,
+        "survivor": Sensitivity.PUBLIC,
+        "contacted_at": Sensitivity.CASE_FACT,
+        "method": Sensitivity.CASE_FACT,
+        "outcome": Sensitivity.CASE_FACT,
+        "agency": Sensitivity.CASE_FACT,
+        "made_by": Sensitivity.CASE_FACT,
+        "next_contact_on": Sensitivity.CASE_FACT,
+    }
+
+    class Meta:
+        ordering = ["-contacted_at"]
+        indexes = [models.Index(fields=["case", "-contacted_at"], name="follow_up_case_time")]
+
+    def __str__(self) -> str:
+        return f"Follow-up {self.pk}"
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class MdtMeeting(Versioned):
+    """A multidisciplinary team meeting of a region: an agenda of cases, who attended, minutes."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="mdt_meetings")
+    scheduled_for = models.DateTimeField()
+    # Where the team meets (a room or "video call"); never a survivor's whereabouts.
+    place = models.CharField(max_length=120, blank=True)
+    status = models.CharField(max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
+    held_at = models.DateTimeField(null=True, blank=True)
+    chaired_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        **Versioned.BASE_SENSITIVITY,
+        "region": Sensitivity.PUBLIC,
+        "scheduled_for": Sensitivity.CASE_FACT,
+        "place": Sensitivity.CASE_FACT,
+        "status": Sensitivity.CASE_FACT,
+        "held_at": Sensitivity.CASE_FACT,
+        "chaired_by": Sensitivity.CASE_FACT,
+    }
+
+    class Meta:
+        ordering = ["-scheduled_for"]
+        indexes = [models.Index(fields=["region", "-scheduled_for"], name="mdt_region_time")]
+
+    def __str__(self) -> str:
+        return f"MDT {self.scheduled_for:%Y-%m-%d}"
+
+
+class MdtAgendaItem(TimeStamped):
+    """A case on a meeting's agenda."""
+
+    meeting = models.ForeignKey(MdtMeeting, on_delete=models.CASCADE, related_name="items")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mdt_items")
+    position = models.PositiveSmallIntegerField(default=0)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        **TimeStamped.BASE_SENSITIVITY,
+        "id": Sensitivity.PUBLIC,
+        "meeting": Sensitivity.PUBLIC,
+        "case": Sensitivity.PUBLIC,
+        "position": Sensitivity.CASE_FACT,
+        "added_by": Sensitivity.CASE_FACT,
+    }
+
+    class Meta:
+        ordering = ["position", "created_at"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "case"], name="agenda_case_once")]
+
+    def __str__(self) -> str:
+        return f"Agenda item {self.pk}"
+
+
+class MdtAttendance(TimeStamped):
+    """Someone invited to a meeting, and whether they were there (None until recorded)."""
+
+    meeting = models.ForeignKey(MdtMeeting, on_delete=models.CASCADE, related_name="attendance")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    present = models.BooleanField(null=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        **TimeStamped.BASE_SENSITIVITY,
+        "id": Sensitivity.PUBLIC,
+        "meeting": Sensitivity.PUBLIC,
+        "user": Sensitivity.CASE_FACT,
+        "agency": Sensitivity.CASE_FACT,
+        "present": Sensitivity.CASE_FACT,
+        "recorded_by": Sensitivity.CASE_FACT,
+    }
+
+    class Meta:
+        ordering = ["agency__name", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="attendance_once")]
+
+    def __str__(self) -> str:
+        return f"Attendance {self.pk}"
+
+
+class MdtMinute(TimeStamped):
+    """One minute on one agenda item, in one information category chosen by the minute-taker.
+
+    A reader sees it only where that category of the case is open to them (the same rule as
+    every field: relationships, consent, `never`). Encrypted; never privileged notes."""
+
+    item = models.ForeignKey(MdtAgendaItem, on_delete=models.CASCADE, related_name="minutes")
+    category = models.CharField(max_length=20)
+    body = EncryptedTextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        **TimeStamped.BASE_SENSITIVITY,
+        "id": Sensitivity.PUBLIC,
+        "item": Sensitivity.PUBLIC,
+        "category": Sensitivity.CASE_FACT,
+        "body": Sensitivity.PRIVILEGED,
+        "author": Sensitivity.CASE_FACT,
+    }
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Minute {self.pk}"

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from continuum.access.models import Agency, Consent, Region, Town, User
+from continuum.access import policy
+from continuum.access.models import Agency, Consent, Region, Role, Town, User
 from continuum.access.policy import CaseAccess, Shown
 from continuum.cases.models import (
     Case,
@@ -17,10 +18,18 @@ from continuum.cases.models import (
     CaseTeamMember,
     CourtOrder,
     Exploitation,
+    FollowUpContact,
+    MdtAgendaItem,
+    MdtAttendance,
+    MdtMeeting,
+    MdtMinute,
     ParticipantRole,
+    PlanGoal,
+    SupportPlan,
     SurvivorAccount,
     Task,
 )
+from continuum.core.htcds import CaseStatus
 from continuum.journeys.models import EventKind, JourneyEvent
 from continuum.people.models import Person
 
@@ -222,7 +231,11 @@ def task_of(access: CaseAccess, task_id: int) -> Task | None:
 
 
 def tasks_of(access: CaseAccess) -> list[Task]:
-    return list(Task.objects.filter(case=access.case).select_related("agency").order_by("done_at", "due_at"))
+    return list(
+        Task.objects.filter(case=access.case)
+        .select_related("agency", "assignee")
+        .order_by("done_at", "due_at")
+    )
 
 
 def survivors_of(access: CaseAccess) -> list[Person]:
@@ -277,3 +290,175 @@ def accounts_for(access: CaseAccess) -> list[SurvivorAccount]:
     if not access.shows("account"):
         return []
     return list(SurvivorAccount.objects.filter(case=access.case).order_by("created_at", "id"))
+
+
+# --- tasks with owners -----------------------------------------------------------------------
+
+
+def task_owner_choices(access: CaseAccess) -> tuple[QuerySet[Agency], QuerySet[User]]:
+    """The agencies a task on the case may be for (lead agency, agencies on the team) and their staff."""
+    on_team = CaseTeamMember.objects.filter(case=access.case, removed_at=None).values("agency_id")
+    agencies = Agency.objects.filter(Q(pk=access.case.lead_agency_id) | Q(pk__in=on_team)).order_by("name")
+    staff = (
+        User.objects.filter(membership__active=True, is_active=True, membership__agency__in=agencies)
+        .exclude(membership__role__in=[Role.ADMIN, Role.ANALYST])
+        .select_related("membership__agency")
+        .order_by("membership__agency__name", "last_name", "first_name")
+    )
+    return agencies, staff
+
+
+# --- follow-up contacts ----------------------------------------------------------------------
+
+
+def follow_ups_of(access: CaseAccess) -> list[FollowUpContact]:
+    return list(
+        FollowUpContact.objects.filter(case=access.case)
+        .select_related("agency", "made_by", "survivor")
+        .order_by("-contacted_at", "-id")
+    )
+
+
+# --- the case plan ---------------------------------------------------------------------------
+
+
+def plans_of(access: CaseAccess) -> list[SupportPlan]:
+    """The case's support plans with their goals, for those the policy opens `plan` to."""
+    if not access.shows("plan"):
+        return []
+    return list(
+        SupportPlan.objects.filter(case=access.case)
+        .select_related("survivor")
+        .prefetch_related("goals__owner_agency")
+        .order_by("actual_end_date", "created_at")
+    )
+
+
+def plan_of(access: CaseAccess, plan_id: Any) -> SupportPlan | None:
+    if not access.shows("plan"):
+        return None
+    return SupportPlan.objects.filter(case=access.case, pk=plan_id).first()
+
+
+def goal_of(access: CaseAccess, goal_id: Any) -> PlanGoal | None:
+    if not access.shows("plan"):
+        return None
+    return PlanGoal.objects.filter(plan__case=access.case, pk=goal_id).select_related("plan").first()
+
+
+# --- MDT meetings ------------------------------------------------------------------------------
+
+
+def _chairs(user: Any, meeting: MdtMeeting) -> bool:
+    actor = policy.actor_of(user)
+    return actor is not None and actor.role == Role.COORDINATOR and actor.region_id == meeting.region_id
+
+
+def meetings_for(user: Any) -> QuerySet[MdtMeeting]:
+    """The meetings a user may open: every meeting of their region for its coordinators, the
+    meetings they are invited to for everyone else; none for roles outside MDT work."""
+    actor = policy.actor_of(user)
+    if actor is None or not policy.may(user, "mdt"):
+        return MdtMeeting.objects.none()
+    meetings = MdtMeeting.objects.select_related("region", "chaired_by")
+    if actor.role == Role.COORDINATOR and actor.region_id is not None:
+        return meetings.filter(region_id=actor.region_id)
+    return meetings.filter(attendance__user_id=actor.user_id)
+
+
+def meeting_for(user: Any, meeting_id: Any) -> MdtMeeting | None:
+    return meetings_for(user).filter(pk=meeting_id).first()
+
+
+def chairs(user: Any, meeting: MdtMeeting) -> bool:
+    """Whether the user runs this meeting (a coordinator of its region)."""
+    return _chairs(user, meeting)
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    item: MdtAgendaItem
+    case: Case | None  # None when the reader may not view the case: shown as "a case you cannot see"
+    minutes: list[MdtMinute]
+    hidden_minutes: int
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    meeting: MdtMeeting
+    agenda: list[AgendaEntry]
+    attendance: list[MdtAttendance]
+    shown_case_ids: list[str]
+
+
+def meeting_view(user: Any, meeting: MdtMeeting) -> MeetingView:
+    """What this reader may see of a meeting: agenda cases they may view, and of each case's minutes
+    only those whose category the policy opens to them on that case (relationships, consent and
+    `never`, as for every field)."""
+    items = list(
+        MdtAgendaItem.objects.filter(meeting=meeting)
+        .select_related("case", "case__lead_agency")
+        .prefetch_related("case__team__agency")
+        .order_by("position", "id")
+    )
+    minutes_by_item: dict[int, list[MdtMinute]] = {}
+    for minute in (
+        MdtMinute.objects.filter(item__meeting=meeting).select_related("author").order_by("created_at")
+    ):
+        minutes_by_item.setdefault(minute.item_id, []).append(minute)
+    agenda: list[AgendaEntry] = []
+    shown: list[str] = []
+    for item in items:
+        decision = policy.decide(user, item.case_id, "view")
+        all_minutes = minutes_by_item.get(item.pk, [])
+        if not decision or not decision[0]:
+            agenda.append(AgendaEntry(item=item, case=None, minutes=[], hidden_minutes=len(all_minutes)))
+            continue
+        categories = decision[2]
+        visible = [m for m in all_minutes if m.category in categories]
+        shown.append(str(item.case_id))
+        agenda.append(
+            AgendaEntry(
+                item=item, case=item.case, minutes=visible, hidden_minutes=len(all_minutes) - len(visible)
+            )
+        )
+    attendance = list(
+        MdtAttendance.objects.filter(meeting=meeting)
+        .select_related("user", "agency")
+        .order_by("agency__name", "id")
+    )
+    return MeetingView(meeting=meeting, agenda=agenda, attendance=attendance, shown_case_ids=shown)
+
+
+def agenda_candidates(user: Any, meeting: MdtMeeting) -> QuerySet[Case]:
+    """Open cases of the meeting's region that the chair may bring to the MDT, not yet on the agenda."""
+    on_agenda = MdtAgendaItem.objects.filter(meeting=meeting).values("case_id")
+    return (
+        Case.objects.restrict(user, "mdt")
+        .filter(region_id=meeting.region_id)
+        .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED])
+        .exclude(pk__in=on_agenda)
+        .order_by("-opened_on", "reference")
+    )
+
+
+def invite_candidates(meeting: MdtMeeting) -> QuerySet[User]:
+    """Staff of the meeting's region (and statewide) who take part in MDTs, not yet invited."""
+    invited = MdtAttendance.objects.filter(meeting=meeting).values("user_id")
+    return (
+        User.objects.filter(
+            Q(membership__agency__region_id=meeting.region_id) | Q(membership__agency__region__isnull=True),
+            membership__active=True,
+            is_active=True,
+            membership__role__in=sorted(policy.policy().work.get("mdt", frozenset())),
+        )
+        .exclude(pk__in=invited)
+        .select_related("membership__agency")
+        .order_by("membership__agency__name", "last_name", "first_name")
+    )
+
+
+def survivor_choices(access: CaseAccess) -> QuerySet[Person]:
+    """The survivors of a case, as choices of a form that acts on one of them."""
+    survivors = CaseParticipant.objects.filter(case=access.case, role=ParticipantRole.SURVIVOR)
+    return Person.objects.filter(pk__in=survivors.values("person_id")).order_by("created_at", "id")

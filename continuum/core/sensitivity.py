@@ -64,5 +64,6 @@ class InfoCategory(models.TextChoices):
     HEALTH = "health", "Health"
     IMMIGRATION = "immigration", "Immigration status"
     ACCOUNT = "account", "The survivor's own account"
+    PLAN = "plan", "The case plan and its goals"
     PRIVILEGED_NOTES = "privileged_notes", "Advocate's privileged notes"
     JUSTICE = "justice", "Investigation and prosecution"

@@ -24,11 +24,15 @@ def items_for(user: Any) -> list[NavItem]:
     items = [NavItem(_("Home"), reverse("web:home"))]
     if policy.may(user, "provider_portal"):
         items.append(NavItem(_("Referrals to us"), reverse("care:provider_referrals")))
+    if policy.may(user, "directory"):
+        items.append(NavItem(_("Provider directory"), reverse("care:directory")))
     if policy.may(user, "triage"):
         items.append(NavItem(_("Triage"), reverse("intake:queue")))
     if policy.can(user, "list"):
         items.append(NavItem(_("Cases"), reverse("cases:list")))
         items.append(NavItem(_("Work queue"), reverse("cases:tasks")))
+    if policy.may(user, "mdt"):
+        items.append(NavItem(_("MDT meetings"), reverse("cases:mdt")))
     actor = policy.actor_of(user)
     if actor is not None and policy.policy().relationships_for(actor.role, "review"):
         items.append(NavItem(_("Flagged access"), reverse("audit:flagged")))

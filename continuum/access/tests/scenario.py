@@ -4,6 +4,7 @@ completed with consents in every state (in force, expired, revoked, and none).""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -121,7 +122,9 @@ def oracle_world(user: User | None, case: Case) -> oracle.World:
 
 
 # Case URLs that take a second id (a consent, a task) and that act on POST only.
-SECOND_ID = {"cases:consent_revoke", "cases:task_done"}
+SECOND_ID = {"cases:consent_revoke", "cases:task_done", "cases:task_edit", "cases:plan_edit"}
+# Of those, the ones whose second id is a UUID (a random one that exists nowhere).
+SECOND_UUID = {"cases:plan_edit"}
 POST_ONLY = {"cases:consent_revoke", "cases:task_done", "cases:close"}
 
 
@@ -130,4 +133,6 @@ def case_url(name: str, case_id) -> str:
 
     if name == "cases:list":
         return reverse(name)
+    if name in SECOND_UUID:
+        return reverse(name, args=[case_id, uuid.uuid4()])
     return reverse(name, args=[case_id, 0] if name in SECOND_ID else [case_id])

@@ -19,7 +19,15 @@ from continuum.access.tests.scenario import PERSONA_NAMES, POST_ONLY, SECOND_ID,
 pytestmark = pytest.mark.django_db
 
 # Work URLs that act on one object by id (POST): an unknown id answers 404 whoever asks.
-WORK_ON_AN_OBJECT = {"intake:tip_take_up", "intake:referral_open_case", "care:provider_referral"}
+WORK_ON_AN_OBJECT = {
+    "intake:tip_take_up",
+    "intake:referral_open_case",
+    "care:provider_referral",
+    "care:directory_edit",
+    "cases:mdt_meeting",
+}
+# Of those, the ones whose id is a number rather than a UUID.
+NUMBERED_OBJECTS = {"care:directory_edit"}
 CASE_SITUATIONS = [
     "own_team",
     "child_case",
@@ -100,7 +108,9 @@ def test_every_other_url_answers_as_the_policy_file_says(client, username):
             assert response.status_code == 401, (username, name)  # a session is never a token
             continue
         elif name in WORK_ON_AN_OBJECT:
-            response = client.post(reverse(name, args=[uuid.uuid4()]))
+            response = client.post(
+                reverse(name, args=[999_999_999 if name in NUMBERED_OBJECTS else uuid.uuid4()])
+            )
         else:
             response = client.get(reverse(name))
         if operation.startswith("work."):

@@ -28,11 +28,20 @@ PROTECTED = {
     "ApiToken",
     "ServiceReferral",
     "UnmetNeed",
+    "ProviderService",
+    "ReferralReminder",
     "Investigation",
     "Arrest",
     "Charge",
     "Prosecution",
     "Disposition",
+    "SupportPlan",
+    "PlanGoal",
+    "FollowUpContact",
+    "MdtMeeting",
+    "MdtAgendaItem",
+    "MdtAttendance",
+    "MdtMinute",
 }
 DOORS = ("views.py", "api.py", "exports.py", "auth_views.py", "triage.py")
 

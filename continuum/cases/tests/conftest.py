@@ -1,0 +1,18 @@
+import pytest
+
+from continuum.cases.models import Case, CaseTeamMember
+
+
+@pytest.fixture
+def team_case(persona):
+    """An active adult or child case of Greater Hartford with the advocate and the detective on its team."""
+    advocate, detective = persona("advocate"), persona("detective")
+    case = (
+        Case.objects.filter(team__user=advocate, team__removed_at=None, status="Active")
+        .order_by("reference")
+        .first()
+    )
+    CaseTeamMember.objects.get_or_create(
+        case=case, user=detective, agency=detective.membership.agency, defaults={"team_role": "investigator"}
+    )
+    return case
