@@ -11,33 +11,47 @@ A service referral moves only along these edges (anything else is refused and ch
     accepted | waitlisted | started → ended (reason)  service_referral_close
 
 An accepted or started referral holds one place of the service's capacity (`in_use`); a
-waitlisted one counts on the service's waitlist.
+waitlisted one counts on the service's waitlist. Every change of a service's row, these included,
+moves its version on, so that an edit of the directory made meanwhile is refused as stale.
+
+The directory: `provider_service_add` (a coordinator) and `provider_service_update` (a
+coordinator, or a provider's staff for their own services' capacity, eligibility and contacts).
+
+Reminders: `referral_reminders_record` writes a `ReferralReminder` for each referral that waits
+too long at its stage (models.WAIT_LIMITS), once per referral and stage.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from continuum.access.models import AgencyKind, Consent, Region, User
+from continuum.access import policy
+from continuum.access.models import Agency, AgencyKind, Consent, Region, User
 from continuum.audit import log as audit
 from continuum.care.models import (
+    WAIT_LIMITS,
+    WAITING_SINCE,
     Answer,
     DeclineReason,
     EndReason,
     Outcome,
     ProviderService,
+    ReferralReminder,
     ReferralStatus,
     ServiceReferral,
     UnmetNeed,
     UnmetReason,
 )
 from continuum.care.selectors import eligible_services as eligible_services
+from continuum.care.selectors import overdue_referrals
 from continuum.cases.models import Case, CaseParticipant, ParticipantRole
 from continuum.core.codes import ServiceType
 from continuum.journeys.actions import journey_record
@@ -83,7 +97,8 @@ def _refuse_transition(locked: ServiceReferral, to: str) -> ValidationError:
     )
 
 
-def _save(locked: ServiceReferral, fields: list[str]) -> None:
+def _save(locked: ServiceReferral | ProviderService, fields: list[str]) -> None:
+    """Save the locked row's `fields` and move its version on."""
     locked.version += 1
     locked.save(update_fields=[*fields, "version", "updated_at"])
 
@@ -245,12 +260,12 @@ def service_referral_answer(
         service.in_use += 1
         if previous == ReferralStatus.WAITLISTED:
             service.waitlist = max(0, service.waitlist - 1)
-        service.save(update_fields=["in_use", "waitlist", "updated_at"])
+        _save(service, ["in_use", "waitlist"])
         locked.accepted_at = now
     elif target == ReferralStatus.WAITLISTED:
         service = _lock_service(locked.service_id)
         service.waitlist += 1
-        service.save(update_fields=["waitlist", "updated_at"])
+        _save(service, ["waitlist"])
     locked.status = target
     locked.reason = reason
     locked.answered_at = now
@@ -261,6 +276,8 @@ def service_referral_answer(
         _journey(actor, locked, EventKind.SERVICE_REFERRAL_ACCEPTED, now)
     elif target == ReferralStatus.DECLINED:
         _journey(actor, locked, EventKind.SERVICE_REFERRAL_DECLINED, now, reason=reason)
+    else:
+        _journey(actor, locked, EventKind.SERVICE_REFERRAL_WAITLISTED, now)
     return locked
 
 
@@ -314,7 +331,7 @@ def service_referral_close(
         service.in_use = max(0, service.in_use - 1)
     else:
         service.waitlist = max(0, service.waitlist - 1)
-    service.save(update_fields=["in_use", "waitlist", "updated_at"])
+    _save(service, ["in_use", "waitlist"])
     locked.status = target
     locked.reason = reason
     locked.closed_at = now
@@ -322,6 +339,8 @@ def service_referral_close(
     _audit_transition(actor, locked, previous, ["reason", "closed_at"], reason=reason)
     if target == ReferralStatus.COMPLETED:
         _journey(actor, locked, EventKind.SERVICE_COMPLETED, now)
+    else:
+        _journey(actor, locked, EventKind.SERVICE_ENDED, now, reason=reason)
     return locked
 
 
@@ -424,4 +443,188 @@ def unmet_need_meet(
         fields=["met_at", "met_by_referral"],
         detail={"referral": str(taken.pk)},
     )
+    _journey(actor, taken, EventKind.UNMET_NEED_MET, locked.met_at or timezone.now(), need=str(locked.pk))
     return locked
+
+
+# --- the provider directory ----------------------------------------------------------------------
+
+# What a provider's staff keep up to date for their own services; saying what a service is
+# (its type and name) and adding one is curating the directory (policy.yaml `directory_curate`).
+SERVICE_KEPT_BY_PROVIDER = (
+    "min_age",
+    "max_age",
+    "genders",
+    "languages",
+    "regions",
+    "capacity",
+    "in_use",
+    "waitlist",
+    "contact_phone",
+    "contact_email",
+    "active",
+)
+SERVICE_DESCRIBED = ("service_type", "name")
+SERVICE_EDITABLE = (*SERVICE_DESCRIBED, *SERVICE_KEPT_BY_PROVIDER)
+
+
+class StaleEdit(Exception):
+    """Someone saved the service after this user opened it: nothing was saved (SECURITY.md 19).
+    `changed` maps each field that differs from what the editor had seen to (seen, now)."""
+
+    def __init__(self, current: ProviderService, changed: dict[str, tuple[Any, Any]]) -> None:
+        super().__init__("stale edit")
+        self.current = current
+        self.changed = changed
+
+
+def service_values(service: ProviderService) -> dict[str, Any]:
+    """The editable fields of a service as plain values (regions as sorted ids), to compare what
+    an editor saw with what is stored now."""
+    values = {name: getattr(service, name) for name in SERVICE_EDITABLE if name != "regions"}
+    values["regions"] = sorted(region.pk for region in service.regions.all()) if service.pk else []
+    return values
+
+
+def _plain(name: str, value: Any) -> Any:
+    if name == "regions":
+        return sorted(getattr(region, "pk", region) for region in value)
+    if name in {"genders", "languages"} and isinstance(value, list | tuple):
+        return list(value)
+    return value
+
+
+def _check_editable(actor: User, names: Iterable[str]) -> None:
+    names = set(names)
+    if unknown := names - set(SERVICE_EDITABLE):
+        raise ValidationError(
+            _("These fields cannot be changed here: %(names)s") % {"names": ", ".join(sorted(unknown))}
+        )
+    if not policy.may(actor, "directory_curate") and (barred := names - set(SERVICE_KEPT_BY_PROVIDER)):
+        raise ValidationError(
+            _("Only the taskforce coordinator changes these fields: %(names)s")
+            % {"names": ", ".join(sorted(barred))}
+        )
+
+
+def _validate(service: ProviderService) -> None:
+    # The fields' own checks (numbers, lengths, choices, e-mail) and ProviderService.clean (ages,
+    # HTCDS genders, ISO 639-1 languages); the database constraints stay the last line.
+    service.full_clean(validate_constraints=False)
+
+
+@transaction.atomic
+def provider_service_add(*, actor: User, agency: Agency, values: dict[str, Any]) -> ProviderService:
+    """Add a service of a provider agency to the directory (a coordinator curating it)."""
+    if not policy.may(actor, "directory_curate"):
+        raise ValidationError(_("Only the taskforce coordinator adds services to the directory."))
+    _check_editable(actor, values)
+    plain = {name: _plain(name, value) for name, value in values.items()}
+    regions = plain.pop("regions", [])
+    service = ProviderService(agency=agency, **plain)
+    _validate(service)
+    service.save()
+    if regions:
+        service.regions.set(regions)
+    audit.record(actor=actor, action="create", obj=service, fields=sorted({"agency", *values}))
+    return service
+
+
+@transaction.atomic
+def provider_service_update(
+    *,
+    actor: User,
+    service: ProviderService,
+    expected_version: int,
+    changes: dict[str, Any],
+    seen: dict[str, Any] | None = None,
+) -> ProviderService:
+    """Change a directory entry if nobody changed it since `expected_version`; otherwise StaleEdit
+    naming what differs from what the editor had `seen`, and nothing is saved. Invalid values are
+    refused whole (ValidationError). Nothing that actually changes: nothing written."""
+    _check_editable(actor, changes)
+    locked = ProviderService.objects.select_for_update().get(pk=service.pk)
+    before = service_values(locked)
+    if locked.version != expected_version:
+        raise StaleEdit(locked, _differences(seen or {}, before))
+    after = {**before, **{name: _plain(name, value) for name, value in changes.items()}}
+    changed = sorted(name for name in changes if after[name] != before[name])
+    if not changed:
+        return locked
+    columns = {name: after[name] for name in changed if name != "regions"}
+    for name, value in columns.items():
+        setattr(locked, name, value)
+    _validate(locked)
+    # One conditional UPDATE: two people saving at the same moment cannot both win, on a
+    # database without row locks too.
+    updated = ProviderService.objects.filter(pk=locked.pk, version=expected_version).update(
+        **columns, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if updated == 0:
+        current = ProviderService.objects.get(pk=locked.pk)
+        raise StaleEdit(current, _differences(seen or {}, service_values(current)))
+    if "regions" in changed:
+        locked.regions.set(after["regions"])
+    audit.record(actor=actor, action="update", obj=locked, fields=changed)
+    locked.refresh_from_db()
+    return locked
+
+
+def _differences(seen: dict[str, Any], now: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    return {
+        name: (seen[name], now[name])
+        for name in SERVICE_EDITABLE
+        if name in seen and _plain(name, seen[name]) != now[name]
+    }
+
+
+# --- reminders for referrals that wait too long --------------------------------------------------
+
+
+@transaction.atomic
+def referral_reminder_record(
+    *, actor: User | None, referral: ServiceReferral, now: dt.datetime
+) -> ReferralReminder | None:
+    """Remind that a referral waits too long at its present stage: one reminder, one journey
+    event (SERVICE_REFERRAL_OVERDUE) and one audit row, once per referral and stage. None, and
+    nothing written, when it is not overdue at `now` or was reminded of at this stage already."""
+    locked = ServiceReferral.objects.select_for_update().get(pk=referral.pk)
+    stage = locked.status
+    since = getattr(locked, WAITING_SINCE[stage]) if stage in WAIT_LIMITS else None
+    if since is None or since + WAIT_LIMITS[stage] > now:
+        return None
+    due_at = since + WAIT_LIMITS[stage]
+    try:
+        with transaction.atomic():
+            reminder = ReferralReminder.objects.create(
+                referral=locked, stage=stage, due_at=due_at, created_at=now
+            )
+    except IntegrityError:
+        return None  # reminded already (perhaps by a run at the same moment)
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=reminder,
+        case_id=locked.case_id,
+        fields=["referral", "stage", "due_at"],
+        detail={"referral": str(locked.pk), "stage": stage},
+    )
+    journey_record(
+        case_id=locked.case_id,
+        kind=EventKind.SERVICE_REFERRAL_OVERDUE,
+        actor=actor,
+        person_id=locked.survivor_id,
+        occurred_at=due_at,
+        data={"referral": str(locked.pk), "stage": stage},
+    )
+    return reminder
+
+
+def referral_reminders_record(*, actor: User | None = None, now: dt.datetime) -> list[ReferralReminder]:
+    """A reminder for every referral that waits too long at `now` and has none for its stage yet,
+    each in its own transaction (with its journey event and audit row). Running it again creates
+    nothing more. The `continuum care_reminders` command calls this every hour."""
+    reminded = ReferralReminder.objects.filter(referral=OuterRef("pk"), stage=OuterRef("status"))
+    due = list(overdue_referrals(now=now).exclude(Exists(reminded)))
+    created = [referral_reminder_record(actor=actor, referral=referral, now=now) for referral in due]
+    return [reminder for reminder in created if reminder is not None]

@@ -3,6 +3,7 @@ the needs no provider could take (SPEC.md C6)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from django.conf import settings
@@ -15,18 +16,34 @@ from continuum.access.models import Agency, AgencyKind, Region
 from continuum.cases.models import Case
 from continuum.core.codes import ServiceType
 from continuum.core.htcds import Gender
-from continuum.core.models import TimeStamped, Versioned
+from continuum.core.models import Versioned
 from continuum.core.sensitivity import Sensitivity
 from continuum.people.models import Person
 
+# The ISO 639-1 language codes (two letters), the only languages a service can name.
+_ISO_639_1_CODES = """
+aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de
+dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia
+id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo
+lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl
+ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk
+tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
+"""
+ISO_639_1 = frozenset(_ISO_639_1_CODES.split())
 
-class ProviderService(TimeStamped):
+
+class ProviderService(Versioned):
     """One service a provider agency offers, whom it can take, and how full it is.
 
     Eligibility lists that are empty mean "no limit": any gender, any language, and the agency's
-    own region when no region is named.
+    own region when no region is named. Versioned: coordinators and the provider's staff keep it
+    up to date, and a stale edit is refused (SECURITY.md 19). Its id stays a number: directory
+    entries are reference data, and the synthetic world numbers them.
     """
 
+    id = models.BigAutoField(  # type: ignore[assignment]  # a number, not Versioned's UUID
+        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+    )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="services")
     service_type = models.CharField(max_length=32, choices=ServiceType.choices)
     # The programme's own name when an agency offers one type in several ways ("Youth shelter").
@@ -45,8 +62,7 @@ class ProviderService(TimeStamped):
     active = models.BooleanField(default=True)
 
     SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **TimeStamped.BASE_SENSITIVITY,
-        "id": Sensitivity.PUBLIC,
+        **Versioned.BASE_SENSITIVITY,
         "agency": Sensitivity.PUBLIC,
         "service_type": Sensitivity.PUBLIC,
         "name": Sensitivity.PUBLIC,
@@ -90,10 +106,9 @@ class ProviderService(TimeStamped):
         if not isinstance(self.genders, list) or not set(self.genders) <= set(Gender.values):
             errors["genders"] = gettext("Choose genders from the HTCDS list.")
         if not isinstance(self.languages, list) or not all(
-            isinstance(code, str) and len(code) == 2 and code.isalpha() and code.islower()
-            for code in self.languages
+            isinstance(code, str) and code in ISO_639_1 for code in self.languages
         ):
-            errors["languages"] = gettext("Give languages as two-letter ISO 639-1 codes.")
+            errors["languages"] = gettext("Give languages as two-letter ISO 639-1 codes (en, es, pt...).")
         if errors:
             raise ValidationError(errors)
 
@@ -241,3 +256,58 @@ class UnmetNeed(Versioned):
 
     def __str__(self) -> str:
         return f"Unmet {self.service_type} need {self.id}"
+
+
+class ReminderStage(models.TextChoices):
+    """The stages at which a referral can wait too long; each is the referral status it waits in."""
+
+    SENT = "sent", _("Sent and not answered")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    ACCEPTED = "accepted", _("Accepted and not started")
+
+
+# How long a referral may wait at each stage before it is overdue, and the moment the wait is
+# counted from. Data, not logic: change a number here (and docs/architecture.md) to change the
+# rule; the overdue marks, the `continuum care_reminders` command and oversight all read it.
+WAIT_LIMITS: dict[str, dt.timedelta] = {
+    ReminderStage.SENT: dt.timedelta(days=2),
+    ReminderStage.WAITLISTED: dt.timedelta(days=14),
+    ReminderStage.ACCEPTED: dt.timedelta(days=7),
+}
+WAITING_SINCE: dict[str, str] = {
+    ReminderStage.SENT: "sent_at",
+    ReminderStage.WAITLISTED: "answered_at",  # the answer that waitlisted it
+    ReminderStage.ACCEPTED: "accepted_at",
+}
+
+
+class ReferralReminder(models.Model):
+    """A referral waited too long at one stage: written once per referral and stage by the
+    `continuum care_reminders` command. It is open while the referral is still at that stage
+    (its status equals the stage) and resolved the moment the referral moves on."""
+
+    referral = models.ForeignKey(ServiceReferral, on_delete=models.CASCADE, related_name="reminders")
+    stage = models.CharField(max_length=16, choices=ReminderStage.choices)
+    due_at = models.DateTimeField()  # when the wait became too long
+    created_at = models.DateTimeField()
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        "id": Sensitivity.PUBLIC,
+        "referral": Sensitivity.PUBLIC,
+        "stage": Sensitivity.CASE_FACT,
+        "due_at": Sensitivity.CASE_FACT,
+        "created_at": Sensitivity.CASE_FACT,
+    }
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "stage"], name="referral_reminder_once_per_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder {self.stage} for {self.referral_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.referral.status == self.stage

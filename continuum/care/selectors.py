@@ -1,19 +1,34 @@
-"""Reads of the services network: who can take a survivor, and the figures oversight reuses.
+"""Reads of the services network: who can take a survivor, the provider directory, referrals
+that wait too long, and the figures oversight reuses.
 
-These selectors take no user: the caller (a view, the API, the oversight dashboard) has already
-passed the policy and restricts fields itself.
+Most selectors take no user: the caller (a view, the API, the oversight dashboard) has already
+passed the policy and restricts fields itself. The directory's selectors take the user and apply
+the per-object rules of policy.yaml `work: directory` (their region, or their own organisation).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import models
+from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
-from continuum.access.models import Agency, AgencyKind, Region
-from continuum.care.models import ProviderService, ReferralStatus, ServiceReferral, UnmetNeed, UnmetReason
+from continuum.access import policy
+from continuum.access.models import Agency, AgencyKind, Region, Role
+from continuum.care.models import (
+    WAIT_LIMITS,
+    WAITING_SINCE,
+    ProviderService,
+    ReferralReminder,
+    ReferralStatus,
+    ServiceReferral,
+    UnmetNeed,
+    UnmetReason,
+)
 from continuum.cases.models import Case, Exploitation
 from continuum.core.codes import ServiceType
 from continuum.people.ages import age_at_exploitation, age_on
@@ -49,12 +64,14 @@ def _survivor_languages(survivor: Person) -> set[str]:
     return {code for code in (survivor.primary_language, survivor.secondary_language) if code}
 
 
-def _serves_region(case: Case) -> Q:
-    """The service names the case's region, or names none and its agency is in that region."""
+def _serves(region_id: int) -> Q:
+    """The service names the region, or names none and its agency is in that region."""
     named = Region.objects.filter(provider_services=OuterRef("pk"))
-    return Q(Exists(named.filter(pk=case.region_id))) | (
-        Q(~Exists(named)) & Q(agency__region_id=case.region_id)
-    )
+    return Q(Exists(named.filter(pk=region_id))) | (Q(~Exists(named)) & Q(agency__region_id=region_id))
+
+
+def _serves_region(case: Case) -> Q:
+    return _serves(case.region_id)
 
 
 def _in_region(service_type: str, case: Case) -> QuerySet[ProviderService]:
@@ -201,3 +218,141 @@ def referrals_of_case(case: Case) -> QuerySet[ServiceReferral]:
 
 def unmet_needs_of_case(case: Case) -> QuerySet[UnmetNeed]:
     return UnmetNeed.objects.filter(case=case).select_related("region").order_by("met_at", "-recorded_at")
+
+
+# --- the provider directory ----------------------------------------------------------------------
+
+
+def directory_for(user: Any) -> QuerySet[ProviderService]:
+    """The directory entries a user may see and edit (policy.yaml `work: directory`): a provider's
+    staff their own organisation's services; a coordinator the services of the provider agencies
+    of their region, or of every region when statewide; anyone else none. Listing and editing
+    both start here, so a list never shows what the edit page would refuse."""
+    actor = policy.actor_of(user)
+    if actor is None or not policy.may(user, "directory"):
+        return ProviderService.objects.none()
+    services = ProviderService.objects.filter(agency__kind=AgencyKind.SERVICE_PROVIDER)
+    if actor.role == Role.PROVIDER:
+        return services.filter(agency_id=actor.agency_id)
+    return services if actor.region_id is None else services.filter(agency__region_id=actor.region_id)
+
+
+def directory_agencies_for(user: Any) -> QuerySet[Agency]:
+    """The provider agencies a user may add services to (policy.yaml `work: directory_curate`):
+    those of their region, or of every region when statewide."""
+    actor = policy.actor_of(user)
+    if actor is None or not policy.may(user, "directory_curate"):
+        return Agency.objects.none()
+    agencies = Agency.objects.filter(kind=AgencyKind.SERVICE_PROVIDER).order_by("name")
+    return agencies if actor.region_id is None else agencies.filter(region_id=actor.region_id)
+
+
+def directory_search(
+    services: QuerySet[ProviderService],
+    *,
+    region: Region | None = None,
+    service_type: str = "",
+    language: str = "",
+    has_room: bool = False,
+) -> list[ProviderService]:
+    """The services (of a queryset the caller restricted with `directory_for`) that serve a region
+    (named it, or name none and their agency is there), are of a type, serve a language (or any
+    language) and have a free place; in two queries whatever their number."""
+    if region is not None:
+        services = services.filter(_serves(region.pk))
+    if service_type:
+        services = services.filter(service_type=service_type)
+    if has_room:
+        services = services.filter(in_use__lt=F("capacity"))
+    rows = services.select_related("agency__region").prefetch_related("regions")
+    found = rows.order_by("agency__name", "service_type", "name", "pk")
+    # JSON list membership is not portable to SQLite; a directory is small enough to filter here.
+    return [s for s in found if not language or not s.languages or language in s.languages]
+
+
+# --- referrals that wait too long ----------------------------------------------------------------
+
+
+def _waits_too_long(now: dt.datetime) -> Q:
+    """The referral waits at its stage since longer than the stage's limit (models.WAIT_LIMITS)."""
+    return functools.reduce(
+        operator.or_,
+        (
+            Q(status=stage, **{f"{WAITING_SINCE[stage]}__lte": now - limit})
+            for stage, limit in WAIT_LIMITS.items()
+        ),
+    )
+
+
+def _due_at() -> models.Case:
+    """When the referral's wait at its present stage becomes too long (NULL at other stages)."""
+    return models.Case(
+        *[
+            When(
+                status=stage,
+                then=ExpressionWrapper(F(WAITING_SINCE[stage]) + limit, output_field=models.DateTimeField()),
+            )
+            for stage, limit in WAIT_LIMITS.items()
+        ],
+        default=None,
+        output_field=models.DateTimeField(),
+    )
+
+
+def with_waits(referrals: QuerySet[ServiceReferral], *, now: dt.datetime) -> QuerySet[ServiceReferral]:
+    """The referrals annotated, in the same query, with `overdue_since`: the moment the wait at
+    their present stage became too long when that moment has come at `now`, else None."""
+    return referrals.annotate(
+        overdue_since=models.Case(
+            When(_waits_too_long(now), then=_due_at()), default=None, output_field=models.DateTimeField()
+        )
+    )
+
+
+def overdue_since(referral: ServiceReferral) -> dt.datetime | None:
+    """The `overdue_since` of a referral read through `with_waits` (None otherwise)."""
+    value: dt.datetime | None = getattr(referral, "overdue_since", None)
+    return value
+
+
+def overdue_referrals(
+    *,
+    now: dt.datetime,
+    region: Region | int | None = None,
+    provider: Agency | int | None = None,
+    case: Case | None = None,
+) -> QuerySet[ServiceReferral]:
+    """The referrals waiting too long at `now`: sent and not answered, waitlisted, or accepted and
+    not started, beyond models.WAIT_LIMITS. Optionally only those of cases of one region, to one
+    provider agency, or of one case. Annotated with `due_at`; the service, its agency and the
+    case's region come in the same query; the longest overdue first. For the case services page,
+    the provider portal, the reminders command and the oversight dashboard alike; the caller has
+    passed the policy for what it filters on."""
+    referrals = ServiceReferral.objects.filter(_waits_too_long(now))
+    if region is not None:
+        referrals = referrals.filter(case__region_id=getattr(region, "pk", region))
+    if provider is not None:
+        referrals = referrals.filter(service__agency_id=getattr(provider, "pk", provider))
+    if case is not None:
+        referrals = referrals.filter(case_id=case.pk)
+    return (
+        referrals.annotate(due_at=_due_at())
+        .select_related("service__agency", "case__region")
+        .order_by("due_at", "pk")
+    )
+
+
+def open_reminders(
+    *, case: Case | None = None, provider: Agency | int | None = None, region: Region | int | None = None
+) -> QuerySet[ReferralReminder]:
+    """The reminders still open: the referral is still at the stage the reminder is about (it
+    resolves itself the moment the referral moves on). Oldest due first, with the referral and
+    its service in the same query."""
+    reminders = ReferralReminder.objects.filter(stage=F("referral__status"))
+    if case is not None:
+        reminders = reminders.filter(referral__case_id=case.pk)
+    if provider is not None:
+        reminders = reminders.filter(referral__service__agency_id=getattr(provider, "pk", provider))
+    if region is not None:
+        reminders = reminders.filter(referral__case__region_id=getattr(region, "pk", region))
+    return reminders.select_related("referral__service__agency").order_by("due_at", "pk")

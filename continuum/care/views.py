@@ -1,7 +1,10 @@
-"""The provider portal: a provider's staff see the service referrals sent to their organisation,
-with only the fields a referral needs (policy.yaml `referral_view`), and answer them."""
+"""The services pages: the provider portal (a provider's staff see the service referrals sent to
+their organisation, with only the fields a referral needs, policy.yaml `referral_view`, and answer
+them), a case's services, and the provider directory kept up by coordinators and providers."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,33 +17,47 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from continuum.access import policy
 from continuum.access.decorators import staff_required
-from continuum.access.models import User
+from continuum.access.models import Region, User
 from continuum.audit import log as audit
 from continuum.care import actions
+from continuum.care.forms import DirectoryFilterForm, ProviderServiceForm, initial_of
 from continuum.care.models import Answer, DeclineReason, EndReason, Outcome, ServiceReferral, UnmetReason
 from continuum.care.selectors import (
+    directory_agencies_for,
+    directory_for,
+    directory_search,
     eligible_services,
+    open_reminders,
+    overdue_since,
     referrals_for_provider,
     referrals_of_case,
     unmet_needs_of_case,
     unmet_reason,
+    with_waits,
 )
 from continuum.cases.selectors import survivors_of
 from continuum.core.codes import ServiceType
+from continuum.core.htcds import Gender
 
 
-def _provider(request: HttpRequest) -> User:
-    if not policy.may(request.user, "provider_portal"):
+def _working(request: HttpRequest, work: str, object_type: str) -> User:
+    """The signed-in user when their role does this work (policy.yaml `work`); else a 404 and a
+    denial in the audit log."""
+    if not policy.may(request.user, work):
         audit.record(
             actor=request.user,
             action="deny",
-            object_type="care.ServiceReferral",
+            object_type=object_type,
             outcome="denied",
-            detail={"attempted": "provider_portal"},
+            detail={"attempted": work},
         )
         raise Http404("No such page.")
     assert isinstance(request.user, User)
     return request.user
+
+
+def _provider(request: HttpRequest) -> User:
+    return _working(request, "provider_portal", "care.ServiceReferral")
 
 
 def _shown(referral: ServiceReferral) -> dict[str, policy.Shown]:
@@ -55,8 +72,11 @@ def _shown(referral: ServiceReferral) -> dict[str, policy.Shown]:
 @staff_required
 def provider_referrals_view(request: HttpRequest) -> HttpResponse:
     user = _provider(request)
+    agency = user.membership.agency
     referrals = list(
-        referrals_for_provider(user.membership.agency).select_related("survivor", "case__town")[:200]
+        with_waits(referrals_for_provider(agency), now=policy.clock()).select_related(
+            "survivor", "case__town"
+        )[:200]
     )
     audit.record(
         actor=user,
@@ -65,7 +85,12 @@ def provider_referrals_view(request: HttpRequest) -> HttpResponse:
         fields=sorted(policy.referral_fields("care.ServiceReferral")),
         detail={"count": len(referrals)},
     )
-    return render(request, "care/provider_referrals.html", {"rows": [_shown(r) for r in referrals]})
+    rows = [{**_shown(r), "overdue_since": overdue_since(r)} for r in referrals]
+    return render(
+        request,
+        "care/provider_referrals.html",
+        {"rows": rows, "reminders": open_reminders(provider=agency)[:200]},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -73,7 +98,7 @@ def provider_referrals_view(request: HttpRequest) -> HttpResponse:
 def provider_referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
     user = _provider(request)
     referral = (
-        referrals_for_provider(user.membership.agency)
+        with_waits(referrals_for_provider(user.membership.agency), now=policy.clock())
         .select_related("survivor", "case__town")
         .filter(pk=referral_id)
         .first()
@@ -133,6 +158,7 @@ def provider_referral_view(request: HttpRequest, referral_id: str) -> HttpRespon
         "care/provider_referral.html",
         {
             **_shown(referral),
+            "overdue_since": overdue_since(referral),
             "decline_reasons": DeclineReason.choices,
             "end_reasons": EndReason.choices,
         },
@@ -201,7 +227,151 @@ def case_services_view(request: HttpRequest, case_id: str) -> HttpResponse:
             "suggested_reason": unmet_reason(survivor=chosen_survivor, case=case, service_type=chosen_type)
             if chosen_survivor is not None and chosen_type in ServiceType.values
             else None,
-            "referrals": referrals_of_case(case),
+            "referrals": with_waits(referrals_of_case(case), now=policy.clock()),
+            "reminders": open_reminders(case=case),
             "needs": unmet_needs_of_case(case),
         },
     )
+
+
+# --- the provider directory ----------------------------------------------------------------------
+
+
+@require_GET
+@staff_required
+def directory_view(request: HttpRequest) -> HttpResponse:
+    """The provider directory: the services the user may keep up to date (their region's
+    providers for a coordinator, their own organisation's for a provider), filtered."""
+    user = _working(request, "directory", "care.ProviderService")
+    form = DirectoryFilterForm(request.GET or None)
+    services = []
+    if not form.is_bound or form.is_valid():
+        wanted = form.cleaned_data if form.is_bound else {}
+        services = directory_search(
+            directory_for(user),
+            region=wanted.get("region"),
+            service_type=wanted.get("service_type", ""),
+            language=wanted.get("language", ""),
+            has_room=wanted.get("room") == "free",
+        )
+    audit.record(
+        actor=user, action="list", object_type="care.ProviderService", detail={"count": len(services)}
+    )
+    return render(
+        request,
+        "care/directory.html",
+        {"form": form, "services": services, "can_add": policy.may(user, "directory_curate")},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def directory_new_view(request: HttpRequest) -> HttpResponse:
+    """A coordinator adds a service of a provider agency of their region."""
+    user = _working(request, "directory_curate", "care.ProviderService")
+    form = ProviderServiceForm(request.POST or None, curate=True, agencies=directory_agencies_for(user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = actions.provider_service_add(
+                actor=user, agency=form.cleaned_data["agency"], values=form.values()
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("%(agency)s's service is in the directory.") % {"agency": service.agency}
+            )
+            return redirect("care:directory")
+    return render(
+        request,
+        "care/directory_edit.html",
+        {"form": form, "service": None, "changed": None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def directory_edit_view(request: HttpRequest, service_id: int) -> HttpResponse:
+    """Edit a directory entry; a stale edit is refused with 409 and shows what changed meanwhile.
+    A service the user may not edit answers 404, as one that does not exist."""
+    user = _working(request, "directory", "care.ProviderService")
+    service = directory_for(user).select_related("agency").filter(pk=service_id).first()
+    if service is None:
+        audit.record(
+            actor=user,
+            action="deny",
+            object_type="care.ProviderService",
+            object_id=str(service_id),
+            outcome="denied",
+            detail={"attempted": "update"},
+        )
+        raise Http404("No such service.")
+    curate = policy.may(user, "directory_curate")
+    form = ProviderServiceForm(
+        request.POST or None,
+        initial=initial_of(service.version, actions.service_values(service)),
+        curate=curate,
+    )
+    status, changed = 200, None
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                actions.provider_service_update(
+                    actor=user,
+                    service=service,
+                    expected_version=form.cleaned_data["version"],
+                    changes=form.values(),
+                    seen=form.seen_values(),
+                )
+            except actions.StaleEdit as stale:
+                status, service = 409, stale.current
+                changed = _what_changed(stale)
+                form = ProviderServiceForm(
+                    initial=initial_of(service.version, actions.service_values(service)), curate=curate
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("care:directory")
+    return render(
+        request,
+        "care/directory_edit.html",
+        {"form": form, "service": service, "changed": changed},
+        status=status,
+    )
+
+
+def _what_changed(stale: actions.StaleEdit) -> list[tuple[Any, str]]:
+    """(field label, value now) for each field someone else changed, as plain text."""
+    labels = {name: field.label for name, field in ProviderServiceForm.base_fields.items()}
+    genders = dict(Gender.choices)
+    shown = []
+    for name, (_seen, now) in stale.changed.items():
+        if name == "regions":
+            text = ", ".join(
+                Region.objects.filter(pk__in=now).order_by("name").values_list("name", flat=True)
+            )
+        elif name == "genders":
+            text = ", ".join(str(genders.get(code, code)) for code in now)
+        elif name == "languages":
+            text = ", ".join(now)
+        elif name == "service_type":
+            text = str(ServiceType(now).label) if now in ServiceType.values else str(now)
+        elif name == "active":
+            text = _("Takes referrals") if now else _("Takes no referrals now")
+        else:
+            text = "" if now is None else str(now)
+        shown.append((labels.get(name, name), text or "—"))
+    return shown
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, problems in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)

@@ -123,3 +123,68 @@ def shelter(db):
 @pytest.fixture
 def consent(case, survivor, shelter, advocate):
     return make_consent(case, survivor, shelter.agency, advocate)
+
+
+def make_staff(username: str, agency: Agency, role: str) -> User:
+    """A staff member of `agency` with `role` (the session world has one persona per role)."""
+    from continuum.access.models import Membership
+
+    user = User.objects.create(username=username)
+    Membership.objects.create(user=user, agency=agency, role=role)
+    return User.objects.select_related("membership__agency__region").get(pk=user.pk)
+
+
+def edit_data(service: ProviderService, **changes: object) -> dict[str, object]:
+    """What the directory's edit form posts for `service` as stored now, with `changes`."""
+    from continuum.care.actions import service_values
+    from continuum.care.forms import initial_of
+
+    service.refresh_from_db()
+    data = {**initial_of(service.version, service_values(service)), **changes}
+    return {name: "" if value is None else value for name, value in data.items()}
+
+
+@pytest.fixture
+def coordinator(persona):
+    return persona("coordinator")
+
+
+@pytest.fixture
+def western_coordinator(db):
+    region = Region.objects.get(code="western")
+    taskforce = Agency.objects.filter(region=region, kind=AgencyKind.TASKFORCE).order_by("name").first()
+    return make_staff("coordinator_west", taskforce, "coordinator")
+
+
+@pytest.fixture
+def statewide_coordinator(db):
+    agency = Agency.objects.create(
+        name="Statewide coordination office (care tests)", kind=AgencyKind.TASKFORCE, org_type=OrgType.NGO
+    )
+    return make_staff("coordinator_state", agency, "coordinator")
+
+
+@pytest.fixture
+def eastern_shelter(db):
+    """A service of another organisation (and region) than the provider persona's."""
+    return ProviderService.objects.create(
+        agency=Agency.objects.get(name="Safe Harbor Housing (Eastern)"),
+        service_type=ServiceType.EMERGENCY_HOUSING,
+        capacity=3,
+    )
+
+
+def make_sent_referral(
+    actor: User, service: ProviderService, case: Case | None = None, survivor: Person | None = None
+):
+    """A referral sent with the real actions (a fresh case in the service agency's region unless
+    one is given), with the survivor's consent for the provider."""
+    from continuum.care import actions
+
+    if case is None or survivor is None:
+        region = service.agency.region
+        lead = Agency.objects.filter(region=region, kind=AgencyKind.TASKFORCE).order_by("name").first()
+        case, survivor = make_case(region, lead)
+    make_consent(case, survivor, service.agency, actor)
+    referral = actions.service_referral_propose(actor=actor, case=case, survivor=survivor, service=service)
+    return actions.service_referral_send(actor=actor, referral=referral)

@@ -107,6 +107,7 @@ def test_a_waitlisted_referral_can_end_and_leaves_the_waitlist(sent, shelter, pr
     )
     assert referral.status == ReferralStatus.ENDED and referral.reason == "transferred"
     assert places(shelter) == (1, 0)
+    assert kinds(referral.case)[-2:] == [EventKind.SERVICE_REFERRAL_WAITLISTED, EventKind.SERVICE_ENDED]
 
 
 @pytest.mark.parametrize("start_first", [False, True])

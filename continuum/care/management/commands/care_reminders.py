@@ -1,0 +1,31 @@
+"""`continuum care_reminders`: remind of service referrals that wait too long.
+
+Meant to run every hour, from cron (`0 * * * * continuum care_reminders`) or the worker's
+schedule. For each referral that waits longer than its stage allows (sent and not answered: 2
+days; waitlisted: 14 days; accepted and not started: 7 days; continuum/care/models.py
+WAIT_LIMITS) it records one ReferralReminder, a journey event and an audit row, once per referral
+and stage: running it again creates nothing more. It prints counts only, never a person's details.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from continuum.access import policy
+from continuum.care.actions import referral_reminders_record
+
+
+class Command(BaseCommand):
+    help = (
+        "Record a reminder for each service referral that waits too long at its stage (run hourly; "
+        "running it twice creates nothing more)."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        created = referral_reminders_record(actor=None, now=policy.clock())
+        by_stage = Counter(reminder.stage for reminder in created)
+        detail = ", ".join(f"{stage}: {count}" for stage, count in sorted(by_stage.items()))
+        self.stdout.write(f"{len(created)} reminder(s) recorded" + (f" ({detail})." if detail else "."))
