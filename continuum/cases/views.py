@@ -921,6 +921,11 @@ def _meeting_op(request: HttpRequest, meeting: Any, op: str, minute_form: Minute
         if op == "minute":
             if not minute_form.is_valid():
                 raise ValidationError(_("Choose what the minute is about and write it."))
+            decision = policy.decide(request.user, item.case_id, "view")
+            if not decision or minute_form.cleaned_data["category"] not in decision[2]:
+                raise ValidationError(
+                    _("Minute only what your agency may see of this case: the survivor has not shared that.")
+                )
             case_actions.minute_add(
                 actor=request.user,
                 item=item,

@@ -8,10 +8,19 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from continuum.access.actions import consent_record
 from continuum.access.testing import sign_in
 from continuum.audit.models import AuditEvent
 from continuum.cases import actions
-from continuum.cases.models import Case, MdtAttendance, MdtMeeting, MdtMinute, MeetingStatus, Task
+from continuum.cases.models import (
+    Case,
+    CaseParticipant,
+    MdtAttendance,
+    MdtMeeting,
+    MdtMinute,
+    MeetingStatus,
+    Task,
+)
 from continuum.journeys.models import EventKind, JourneyEvent
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +45,19 @@ def meeting(persona, team_case):
     actions.meeting_invite(actor=coordinator, meeting=meeting, user=persona("detective"))
     actions.meeting_invite(actor=coordinator, meeting=meeting, user=persona("advocate"))
     actions.minute_add(actor=coordinator, item=first, category="case_facts", body=FACT)
+    # The survivor's consent opens health to the taskforce (the chair), so the chair may minute it.
+    survivor = CaseParticipant.objects.filter(case=team_case, role="survivor").first().person
+    consent_record(
+        actor=persona("advocate"),
+        case=team_case,
+        survivor=survivor,
+        agency=coordinator.membership.agency,
+        categories=["health"],
+        method="written",
+        expires_at=timezone.now() + dt.timedelta(days=30),
+        signed_by=survivor,
+        signer_relationship="self",
+    )
     actions.minute_add(actor=coordinator, item=first, category="health", body=HEALTH)
     meeting.other_case = other
     return meeting
@@ -105,6 +127,11 @@ def test_minutes_attendance_actions_and_holding_the_meeting(client, persona, tea
         url, {"op": "minute", "item": item.pk, "category": "justice", "body": "Arrest warrant sought"}
     )
     assert MdtMinute.objects.filter(item=item, category="justice").count() == 1
+    # No consent opens immigration status to the taskforce: the chair may not minute it either.
+    client.post(
+        url, {"op": "minute", "item": item.pk, "category": "immigration", "body": "not theirs to know"}
+    )
+    assert not MdtMinute.objects.filter(item=item, category="immigration").exists()
     client.post(url, {"op": "attendance", "present": [coordinator.pk, detective.pk]})
     present = dict(MdtAttendance.objects.filter(meeting=meeting).values_list("user_id", "present"))
     assert present == {coordinator.pk: True, detective.pk: True, advocate.pk: False}
