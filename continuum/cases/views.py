@@ -133,6 +133,7 @@ def case_detail_view(request: HttpRequest, case_id: str) -> HttpResponse:
             "can_screen": access.allows("screen"),
             "can_services": access.allows("services"),
             "can_justice": access.allows("justice"),
+            "can_prosecute": access.allows("prosecute"),
             "can_account": access.allows("account"),
             "can_edit": access.allows("update"),
             "can_team": access.allows("team"),

@@ -1,5 +1,6 @@
 """Writes of the justice app: each one transaction with one audit row (codes only) and, where the
-journey has a step for it, one journey event.
+journey has a step for it, one journey event (a disposition that ends a prosecution adds the
+prosecution's step after the charge's).
 
 These actions read and write nothing of the services network (care, intake, screening): a
 survivor's services never depend on cooperation with an investigation. Journey events carry no
@@ -10,16 +11,19 @@ Permission checks belong to the callers (views and the API go through the access
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from continuum.access.models import Agency, AgencyKind, User
 from continuum.audit import log
-from continuum.cases.models import Case, CaseParticipant, ParticipantRole
+from continuum.cases.models import Case, CaseParticipant, ParticipantRole, Relationship
+from continuum.core.htcds import PerpetratorRole
 from continuum.journeys.actions import journey_record
 from continuum.journeys.models import EventKind
 from continuum.justice import statutes
@@ -39,12 +43,30 @@ from continuum.people.models import Person
 INVESTIGATING_KINDS = frozenset({AgencyKind.LAW_ENFORCEMENT, AgencyKind.PROSECUTION})
 ARRESTING_KINDS = frozenset({AgencyKind.LAW_ENFORCEMENT})
 PROSECUTING_KINDS = frozenset({AgencyKind.PROSECUTION})
+NAME_MAX = 100
+ALIASES_MAX = 10
+SENTENCE_SUMMARY_MAX = 200
+
+
+class StaleEdit(ValidationError):
+    """Someone saved the record after this user read it: nothing was saved (SECURITY.md 19).
+
+    `current` is the record as it is now; `changed` maps each field that differs from what the
+    editor had seen to (what they saw, what it is now), as labels for the page.
+    """
+
+    def __init__(
+        self, current: Investigation | Prosecution, changed: Mapping[str, tuple[Any, Any]] | None = None
+    ) -> None:
+        super().__init__(_("Someone else changed this record; reload it and try again."), code="stale")
+        self.current = current
+        self.changed = dict(changed or {})
 
 
 def _bump(obj: Investigation | Prosecution, expected_version: int | None) -> None:
     """Optimistic locking: a stale edit (another one was saved since it was read) is refused."""
     if expected_version is not None and obj.version != expected_version:
-        raise ValidationError("Someone else changed this record; reload it and try again.", code="stale")
+        raise StaleEdit(obj)
     obj.version += 1
 
 
@@ -100,7 +122,82 @@ def investigation_open(
     return investigation
 
 
+def _stale_investigation(current: Investigation, seen_status: str | None) -> StaleEdit:
+    changed: dict[str, tuple[Any, Any]] = {}
+    if seen_status is not None and seen_status != current.status:
+        seen_label = (
+            InvestigationStatus(seen_status).label
+            if seen_status in InvestigationStatus.values
+            else seen_status
+        )
+        changed["status"] = (seen_label, current.get_status_display())
+    return StaleEdit(current, changed)
+
+
 @transaction.atomic
+def investigation_status_set(
+    *,
+    actor: User,
+    investigation: Investigation,
+    status: str,
+    expected_version: int | None,
+    seen_status: str | None = None,
+    at: dt.datetime | None = None,
+) -> Investigation:
+    """Set an investigation open, suspended or closed, if nobody changed it since
+    `expected_version` (None: whatever its version); otherwise StaleEdit naming what differs from
+    the status the editor had seen. One conditional UPDATE: two people saving at once cannot both win.
+
+    A closed investigation stays closed (open a new one instead). Closing records when, and the
+    journey's INVESTIGATION_CLOSED step; suspending and resuming have no journey step of their own.
+    ValidationError when the status is unknown or unchanged, or the closing time is before the
+    opening or in the future.
+    """
+    if status not in InvestigationStatus.values:
+        raise ValidationError(_("Choose open, suspended or closed."), code="unknown_status")
+    current = Investigation.objects.get(pk=investigation.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise _stale_investigation(current, seen_status)
+    if current.status == InvestigationStatus.CLOSED:
+        raise ValidationError(_("The investigation is closed already."), code="closed")
+    if status == current.status:
+        raise ValidationError(
+            _("The investigation is %(status)s already.") % {"status": current.get_status_display().lower()},
+            code="unchanged",
+        )
+    now = timezone.now()
+    closed_at: dt.datetime | None = None
+    if status == InvestigationStatus.CLOSED:
+        closed_at = at or now
+        if closed_at < current.opened_at:
+            raise ValidationError(_("An investigation cannot close before it opened."), code="bad_date")
+        if closed_at > now:
+            raise ValidationError(_("An investigation cannot close in the future."), code="bad_date")
+    previous = current.status
+    updated = Investigation.objects.filter(pk=current.pk, version=current.version).update(
+        status=status, closed_at=closed_at, version=F("version") + 1, updated_at=now
+    )
+    if updated == 0:
+        raise _stale_investigation(Investigation.objects.get(pk=current.pk), seen_status)
+    current.refresh_from_db()
+    log.record(
+        actor=actor,
+        action="update",
+        obj=current,
+        fields=["status", "closed_at"] if closed_at is not None else ["status"],
+        detail={"status": status, "previous": previous},
+    )
+    if closed_at is not None:
+        journey_record(
+            case_id=current.case_id,
+            kind=EventKind.INVESTIGATION_CLOSED,
+            actor=actor,
+            occurred_at=closed_at,
+            data={"investigation": str(current.pk), "kind": current.kind},
+        )
+    return current
+
+
 def investigation_close(
     *,
     actor: User,
@@ -109,25 +206,85 @@ def investigation_close(
     expected_version: int | None = None,
 ) -> Investigation:
     """Close an open or suspended investigation (ValidationError when it is closed already)."""
-    locked = Investigation.objects.select_for_update().get(pk=investigation.pk)
-    if locked.status == InvestigationStatus.CLOSED:
-        raise ValidationError("The investigation is closed already.", code="closed")
-    moment = closed_at or timezone.now()
-    if moment < locked.opened_at:
-        raise ValidationError("An investigation cannot close before it opened.", code="bad_date")
-    _bump(locked, expected_version)
-    locked.status = InvestigationStatus.CLOSED
-    locked.closed_at = moment
-    locked.save(update_fields=["status", "closed_at", "version", "updated_at"])
+    return investigation_status_set(
+        actor=actor,
+        investigation=investigation,
+        status=InvestigationStatus.CLOSED,
+        expected_version=expected_version,
+        at=closed_at,
+    )
+
+
+@transaction.atomic
+def suspect_add(
+    *,
+    actor: User,
+    case: Case,
+    first_name: str = "",
+    last_name: str = "",
+    aliases: Iterable[str] = (),
+    relationship: str = Relationship.UNKNOWN,
+    perpetrator_roles: Iterable[str] = (),
+) -> CaseParticipant:
+    """Add a suspect to a case: a new person known by a name or an alias (as much as is known),
+    taking part in the case as a suspect, with their relationship to the survivor and their roles
+    in the trafficking (HTCDS per_RoleInProcess). Sex and labor trafficking alike.
+
+    ValidationError when there is neither a name nor an alias, a name or alias is too long or an
+    alias holds a comma, or the relationship or a role is not in its code list. The audit row and
+    the SUSPECT_IDENTIFIED step hold codes and ids only, never a name.
+    """
+    first, last = first_name.strip(), last_name.strip()
+    known_as = list(dict.fromkeys(a.strip() for a in aliases if a.strip()))
+    if not (first or last or known_as):
+        raise ValidationError(
+            _("Give the suspect's name or an alias, as far as it is known."), code="no_name"
+        )
+    if any(len(text) > NAME_MAX for text in (first, last, *known_as)):
+        raise ValidationError(
+            _("Names and aliases have at most %(n)d characters.") % {"n": NAME_MAX}, code="too_long"
+        )
+    if len(known_as) > ALIASES_MAX or any("," in alias for alias in known_as):
+        raise ValidationError(
+            _("Give at most %(n)d aliases, separated by commas.") % {"n": ALIASES_MAX}, code="bad_alias"
+        )
+    if relationship not in Relationship.values:
+        raise ValidationError(
+            _("Choose how the suspect is related to the survivor."), code="unknown_relationship"
+        )
+    roles = list(dict.fromkeys(perpetrator_roles))
+    if any(role not in PerpetratorRole.values for role in roles):
+        raise ValidationError(_("Choose the suspect's roles from the list."), code="unknown_role")
+    person = Person.objects.create(first_name=first, last_name=last, aliases=known_as)
+    participant = CaseParticipant.objects.create(
+        case=case,
+        person=person,
+        role=ParticipantRole.SUSPECT,
+        relationship_to_survivor=relationship,
+        perpetrator_roles=roles,
+    )
+    recorded = [
+        name for name, value in (("first_name", first), ("last_name", last), ("aliases", known_as)) if value
+    ]
     log.record(
         actor=actor,
-        action="update",
-        obj=locked,
-        fields=["status", "closed_at"],
-        detail={"status": InvestigationStatus.CLOSED.value},
+        action="create",
+        obj=participant,
+        fields=["person", "role", "relationship_to_survivor", "perpetrator_roles", *recorded],
+        detail={
+            "person": str(person.pk),
+            "role": ParticipantRole.SUSPECT.value,
+            "relationship": relationship,
+            "perpetrator_roles": roles,
+        },
     )
-    # The journey has no "investigation closed" step (continuum.journeys.models.EventKind).
-    return locked
+    journey_record(
+        case_id=case.pk,
+        kind=EventKind.SUSPECT_IDENTIFIED,
+        actor=actor,
+        data={"participant": participant.pk, "relationship": relationship, "perpetrator_roles": roles},
+    )
+    return participant
 
 
 @transaction.atomic
@@ -231,26 +388,38 @@ def prosecution_open(
 ) -> Prosecution:
     """Open a prosecution of charges of `case` by a state's attorney's office.
 
-    ValidationError when the agency does not prosecute, no charge is given, or a charge belongs to
-    another case.
+    ValidationError when the agency does not prosecute, no charge is given, a charge belongs to
+    another case, or a charge is prosecuted or disposed already.
     """
     _check_agency(agency, PROSECUTING_KINDS, "prosecute")
     chosen = list(charges)
     if not chosen:
-        raise ValidationError("A prosecution needs at least one charge.", code="no_charges")
+        raise ValidationError(_("A prosecution needs at least one charge."), code="no_charges")
     ids = {c.pk for c in chosen}
-    if Charge.objects.filter(pk__in=ids, arrest__investigation__case=case).count() != len(ids):
-        raise ValidationError("Every charge must be one of this case's.", code="charge_of_other_case")
+    found = list(Charge.objects.select_for_update().filter(pk__in=ids, arrest__investigation__case=case))
+    if len(found) != len(ids):
+        raise ValidationError(_("Every charge must be one of this case's."), code="charge_of_other_case")
+    if Prosecution.objects.filter(charges__in=ids).exists():
+        raise ValidationError(_("A charge is being prosecuted already."), code="charge_prosecuted")
+    if Disposition.objects.filter(charge__in=ids).exists():
+        raise ValidationError(_("A charge has a disposition already."), code="disposed")
     prosecution = Prosecution.objects.create(case=case, agency=agency, opened_at=opened_at or timezone.now())
-    prosecution.charges.set(chosen)
+    prosecution.charges.set(found)
+    charge_ids = sorted(str(i) for i in ids)
     log.record(
         actor=actor,
         action="create",
         obj=prosecution,
         fields=["agency", "charges", "status", "opened_at"],
-        detail={"agency": agency.pk, "charges": sorted(str(i) for i in ids)},
+        detail={"agency": agency.pk, "charges": charge_ids},
     )
-    # The journey has no "prosecution opened" step; its disposition is (PROSECUTION_DISPOSED).
+    journey_record(
+        case_id=case.pk,
+        kind=EventKind.PROSECUTION_OPENED,
+        actor=actor,
+        occurred_at=prosecution.opened_at,
+        data={"prosecution": str(prosecution.pk), "charges": charge_ids},
+    )
     return prosecution
 
 
@@ -263,46 +432,79 @@ def disposition_record(
     decided_at: dt.datetime | None = None,
     sentence_summary: str = "",
 ) -> Disposition:
-    """Record how a charge ended; a prosecution whose charges are all disposed becomes disposed.
+    """Record how a charge ended (the CHARGE_DISPOSED step); a prosecution whose charges are then
+    all disposed becomes disposed (the PROSECUTION_DISPOSED step, after the charge's).
 
-    ValidationError when the outcome is unknown, the charge has a disposition already, or the
-    sentence summary is longer than 200 characters.
+    ValidationError when the outcome is unknown, the charge has a disposition already, the date
+    is in the future or before the charge was filed, or the sentence summary is longer than 200
+    characters.
     """
     if outcome not in Outcome.values:
-        raise ValidationError("Unknown outcome.", code="unknown_outcome")
-    if len(sentence_summary) > 200:
-        raise ValidationError("The sentence summary is too long (200 characters at most).", code="too_long")
-    if Disposition.objects.filter(charge=charge).exists():
-        raise ValidationError("This charge has a disposition already.", code="disposed")
-    disposition = Disposition.objects.create(
-        charge=charge,
-        outcome=outcome,
-        decided_at=decided_at or timezone.now(),
-        sentence_summary=sentence_summary.strip(),
-    )
-    case_id = Investigation.objects.values_list("case_id", flat=True).get(arrests__charges=charge)
-    disposed: list[Any] = []
+        raise ValidationError(_("Choose an outcome from the list."), code="unknown_outcome")
+    summary = sentence_summary.strip()
+    if len(summary) > SENTENCE_SUMMARY_MAX:
+        raise ValidationError(
+            _("The sentence summary is too long (%(n)d characters at most).") % {"n": SENTENCE_SUMMARY_MAX},
+            code="too_long",
+        )
+    now = timezone.now()
+    moment = decided_at or now
+    if timezone.is_naive(moment) or moment > now:
+        raise ValidationError(_("A disposition cannot be dated in the future."), code="bad_date")
+    locked = Charge.objects.select_for_update().get(pk=charge.pk)
+    if timezone.localdate(moment) < timezone.localdate(locked.filed_at):
+        raise ValidationError(_("A charge cannot be disposed before it was filed."), code="bad_date")
+    if Disposition.objects.filter(charge=locked).exists():
+        raise ValidationError(_("This charge has a disposition already."), code="disposed")
+    try:
+        with transaction.atomic():
+            disposition = Disposition.objects.create(
+                charge=locked, outcome=outcome, decided_at=moment, sentence_summary=summary
+            )
+    except IntegrityError:  # someone disposed of it at the same moment
+        raise ValidationError(_("This charge has a disposition already."), code="disposed") from None
+    case_id = Investigation.objects.values_list("case_id", flat=True).get(arrests__charges=locked)
+    disposed: list[tuple[Prosecution, list[str]]] = []
     for prosecution in Prosecution.objects.select_for_update().filter(
-        charges=charge, status=ProsecutionStatus.PENDING
+        charges=locked, status=ProsecutionStatus.PENDING
     ):
         if not prosecution.charges.filter(dispositions__isnull=True).exists():
             _bump(prosecution, None)
             prosecution.status = ProsecutionStatus.DISPOSED
             prosecution.save(update_fields=["status", "version", "updated_at"])
-            disposed.append(str(prosecution.pk))
+            outcomes = sorted(
+                set(
+                    Disposition.objects.filter(charge__prosecutions=prosecution).values_list(
+                        "outcome", flat=True
+                    )
+                )
+            )
+            disposed.append((prosecution, outcomes))
     log.record(
         actor=actor,
         action="create",
         obj=disposition,
         case_id=case_id,
         fields=["charge", "outcome", "decided_at", "sentence_summary"],
-        detail={"outcome": outcome, "statute": charge.statute, "prosecutions_disposed": disposed},
+        detail={
+            "outcome": outcome,
+            "statute": locked.statute,
+            "prosecutions_disposed": [str(p.pk) for p, _outcomes in disposed],
+        },
     )
     journey_record(
         case_id=case_id,
-        kind=EventKind.PROSECUTION_DISPOSED,
+        kind=EventKind.CHARGE_DISPOSED,
         actor=actor,
         occurred_at=disposition.decided_at,
-        data={"charge": str(charge.pk), "outcome": outcome},
+        data={"charge": str(locked.pk), "statute": locked.statute, "outcome": outcome},
     )
+    for prosecution, outcomes in disposed:
+        journey_record(
+            case_id=case_id,
+            kind=EventKind.PROSECUTION_DISPOSED,
+            actor=actor,
+            occurred_at=disposition.decided_at,
+            data={"prosecution": str(prosecution.pk), "outcomes": outcomes},
+        )
     return disposition

@@ -1,5 +1,6 @@
 """Reads of the justice app: aggregate counts for oversight (arrests, prosecutions and outcomes
-side by side, sex and labor separately).
+side by side, sex and labor separately), and what the investigation and prosecution pages show of
+one case (the case comes from the policy's access_case; each page costs a fixed number of queries).
 
 An investigation of kind "both" counts under sex and under labor alike, as a case of both kinds
 is a sex-trafficking case and a labor-trafficking case; the two columns may therefore add up to
@@ -8,11 +9,15 @@ more than the total. Years are calendar years in the project's time zone.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
+from continuum.access.policy import CaseAccess
+from continuum.cases.models import CaseParticipant, ParticipantRole
+from continuum.justice import statutes
 from continuum.justice.models import (
     CONVICTIONS,
     Arrest,
@@ -20,6 +25,8 @@ from continuum.justice.models import (
     Disposition,
     Investigation,
     InvestigationKind,
+    Prosecution,
+    ProsecutionStatus,
 )
 
 TYPES = ("sex", "labor")
@@ -91,10 +98,87 @@ def outcomes_side_by_side() -> list[dict[str, int]]:
 
 
 def investigations_of(case: Any) -> list[Investigation]:
-    """The investigations of a case the caller was allowed to open, with arrests and charges."""
+    """The investigations of a case the caller was allowed to open, with arrests, charges, and
+    the charges' dispositions and prosecutions (read-only for law enforcement)."""
     return list(
         Investigation.objects.filter(case=case)
         .select_related("agency")
-        .prefetch_related("arrests__charges", "arrests__suspect")
+        .prefetch_related(
+            "arrests__charges__dispositions", "arrests__charges__prosecutions", "arrests__suspect"
+        )
+        .order_by("-opened_at")
+    )
+
+
+def suspects_in(access: CaseAccess) -> list[CaseParticipant]:
+    """The suspects of the case with their relationship to the survivor and their roles, for
+    those the policy lets see the case's justice data (suspects' names count as justice)."""
+    if not access.shows("justice"):
+        return []
+    return list(
+        CaseParticipant.objects.filter(case=access.case, role=ParticipantRole.SUSPECT)
+        .select_related("person")
+        .order_by("created_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class ChargeRow:
+    """One charge of a case as the prosecution page shows it."""
+
+    charge: Charge
+    title: str  # the statute's title in the reference table
+    disposition: Disposition | None
+    prosecution: Prosecution | None
+
+    @property
+    def open_to_prosecution(self) -> bool:
+        return self.prosecution is None and self.disposition is None
+
+    def disposable_by(self, agency_id: int) -> bool:
+        """Undisposed, in a pending prosecution of that agency."""
+        return (
+            self.disposition is None
+            and self.prosecution is not None
+            and self.prosecution.status == ProsecutionStatus.PENDING
+            and self.prosecution.agency_id == agency_id
+        )
+
+
+def _title(section: str) -> str:
+    try:
+        return statutes.statute(section).title
+    except LookupError:
+        return ""
+
+
+def charge_rows(case: Any) -> list[ChargeRow]:
+    """Every charge of the case (all its investigations' arrests), oldest first, with its
+    disposition and prosecution. Three queries, whatever the number of charges."""
+    charges = (
+        Charge.objects.filter(arrest__investigation__case=case)
+        .select_related("arrest__suspect")
+        .prefetch_related(
+            "dispositions", Prefetch("prosecutions", queryset=Prosecution.objects.select_related("agency"))
+        )
+        .order_by("filed_at", "id")
+    )
+    return [
+        ChargeRow(
+            charge=charge,
+            title=_title(charge.statute),
+            disposition=next(iter(charge.dispositions.all()), None),
+            prosecution=next(iter(charge.prosecutions.all()), None),
+        )
+        for charge in charges
+    ]
+
+
+def prosecutions_of(case: Any) -> list[Prosecution]:
+    """The prosecutions of the case, newest first, with their agency and charges."""
+    return list(
+        Prosecution.objects.filter(case=case)
+        .select_related("agency")
+        .prefetch_related("charges")
         .order_by("-opened_at")
     )

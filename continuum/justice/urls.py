@@ -6,4 +6,5 @@ app_name = "justice"
 
 urlpatterns = [
     path("cases/<uuid:case_id>/", views.case_justice_view, name="case"),
+    path("cases/<uuid:case_id>/prosecution/", views.prosecution_view, name="prosecution"),
 ]

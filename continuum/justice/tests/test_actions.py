@@ -156,7 +156,13 @@ def test_a_prosecution_is_disposed_when_all_its_charges_are(detective, prosecuto
     actions.disposition_record(actor=prosecutor, charge=second, outcome="nolle")
     prosecution.refresh_from_db()
     assert prosecution.status == ProsecutionStatus.DISPOSED
-    assert JourneyEvent.objects.filter(case=case, kind=EventKind.PROSECUTION_DISPOSED, data__outcome="nolle")
+    assert JourneyEvent.objects.filter(
+        case=case, kind=EventKind.CHARGE_DISPOSED, data__outcome="nolle"
+    ).exists()
+    ended = JourneyEvent.objects.get(
+        case=case, kind=EventKind.PROSECUTION_DISPOSED, data__prosecution=str(prosecution.pk)
+    )
+    assert ended.data["outcomes"] == ["convicted_plea", "nolle"]
     with pytest.raises(ValidationError) as raised:
         actions.disposition_record(actor=prosecutor, charge=second, outcome="acquitted")
     assert raised.value.code == "disposed"
