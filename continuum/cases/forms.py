@@ -219,6 +219,10 @@ class UswdsForm(forms.Form):
         field = self.fields[name]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = queryset
+        if field.required and name not in self.initial:
+            only = list(queryset[:2])
+            if len(only) == 1:  # one survivor, one agency: chosen already
+                self.initial[name] = only[0].pk
 
 
 def _datetime_field(label: Any, required: bool = True) -> forms.DateTimeField:

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import models
 
 from continuum.access.models import Agency, Consent, Membership, Region, Town, User
-from continuum.care.models import ProviderService
+from continuum.care.models import ProviderService, ServiceReferral, UnmetNeed
 from continuum.cases.models import (
     Case,
     CaseNote,
@@ -22,6 +22,7 @@ from continuum.cases.models import (
     TraffickingLocation,
 )
 from continuum.journeys.models import JourneyEvent
+from continuum.justice.models import Arrest, Charge, Disposition, Investigation, Prosecution
 from continuum.people.models import Person
 
 DIGESTED: tuple[type[models.Model], ...] = (
@@ -41,6 +42,14 @@ DIGESTED: tuple[type[models.Model], ...] = (
     MandatedReport,
     Consent,
     CaseNote,
+    ServiceReferral,
+    UnmetNeed,
+    Investigation,
+    Arrest,
+    Charge,
+    Prosecution,
+    Prosecution.charges.through,
+    Disposition,
 )
 # Salted or clock-dependent by nature: a password hash differs on every run by design.
 SKIPPED = {"password", "last_login"}

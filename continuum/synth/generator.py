@@ -33,7 +33,14 @@ from continuum.access.models import (
     Town,
     User,
 )
-from continuum.care.models import ProviderService
+from continuum.care.models import (
+    DeclineReason,
+    ProviderService,
+    ReferralStatus,
+    ServiceReferral,
+    UnmetNeed,
+    UnmetReason,
+)
 from continuum.cases.classification import age_group_of, combine_types, trafficking_type_of
 from continuum.cases.models import (
     REFERENCE_BITS,
@@ -61,6 +68,18 @@ from continuum.core.htcds import (
     TypeOfExploitation,
 )
 from continuum.journeys.models import EventKind, JourneyEvent
+from continuum.justice import statutes
+from continuum.justice.models import (
+    Arrest,
+    Charge,
+    Disposition,
+    Investigation,
+    InvestigationKind,
+    InvestigationStatus,
+    Outcome,
+    Prosecution,
+    ProsecutionStatus,
+)
 from continuum.people.ages import age_at_exploitation
 from continuum.people.models import Person
 from continuum.synth import distributions as d
@@ -79,15 +98,10 @@ CLOSURE_REASONS = (
     "moved_out_of_state",
     "transferred",
 )
-# Connecticut's trafficking-in-persons statute (a class B felony) and related statutes.
-CHARGES: tuple[tuple[str, str], ...] = (
-    ("53a-192a", "B"),
-    ("53a-192a", "B"),
-    ("53a-192", "A"),
-    ("53a-86", "B"),
-    ("53a-87", "C"),
-    ("53a-189c", "D"),
-)
+# Sections of the statute table (continuum/justice/statutes.yaml) a charge is filed under, drawn
+# uniformly: trafficking in persons twice, then related statutes. The offense level (and the felony
+# class) is read from the table, never written here.
+CHARGES: tuple[str, ...] = ("53a-192a", "53a-192a", "53a-192", "53a-86", "53a-87", "53a-95")
 # Synthetic privileged notes: what an advocate might write, for the canary tests to find.
 PRIVILEGED_NOTES = (
     "Survivor shared fears about testifying; discussed safety plan.",
@@ -111,7 +125,35 @@ DIRECTORY: dict[str, tuple[int, int, tuple[str, ...]]] = {
     ServiceType.EDUCATION_EMPLOYMENT: (25, 8, ("en", "es", "pt")),
     ServiceType.FAMILY_REUNIFICATION: (10, 4, ("en", "es")),
 }
-DISPOSITIONS = ("convicted_plea", "convicted_trial", "dismissed", "nolle", "acquitted")
+DISPOSITIONS = (
+    Outcome.CONVICTED_PLEA,
+    Outcome.CONVICTED_TRIAL,
+    Outcome.DISMISSED,
+    Outcome.NOLLE,
+    Outcome.ACQUITTED,
+)
+# A provider's reasons for declining a referral (drawn uniformly when not housing) and the reason
+# the taskforce then records for the unmet need.
+DECLINE_REASONS = (DeclineReason.NOT_ELIGIBLE, DeclineReason.NO_CAPACITY, DeclineReason.SURVIVOR_DECLINED)
+UNMET_AFTER_DECLINE = {
+    DeclineReason.NO_CAPACITY: UnmetReason.NO_CAPACITY,
+    DeclineReason.NOT_ELIGIBLE: UnmetReason.NO_ELIGIBLE_PROVIDER,
+    DeclineReason.SURVIVOR_DECLINED: UnmetReason.OTHER,
+}
+# Why a need is recorded unmet without a referral (drawn uniformly).
+UNMET_WITHOUT_REFERRAL = (
+    UnmetReason.NO_ELIGIBLE_PROVIDER,
+    UnmetReason.LANGUAGE_NOT_SERVED,
+    UnmetReason.NO_CAPACITY,
+)
+# The referral's status after each of its journey steps.
+REFERRAL_STATUS = {
+    EventKind.SERVICE_REFERRAL_SENT: ReferralStatus.SENT,
+    EventKind.SERVICE_REFERRAL_ACCEPTED: ReferralStatus.ACCEPTED,
+    EventKind.SERVICE_REFERRAL_DECLINED: ReferralStatus.DECLINED,
+    EventKind.SERVICE_STARTED: ReferralStatus.STARTED,
+    EventKind.SERVICE_COMPLETED: ReferralStatus.COMPLETED,
+}
 
 
 @dataclass
@@ -144,6 +186,14 @@ class Batch:
     reports: list[MandatedReport] = field(default_factory=list)
     consents: list[Consent] = field(default_factory=list)
     notes: list[CaseNote] = field(default_factory=list)
+    referrals: list[ServiceReferral] = field(default_factory=list)
+    needs: list[UnmetNeed] = field(default_factory=list)
+    investigations: list[Investigation] = field(default_factory=list)
+    arrests: list[Arrest] = field(default_factory=list)
+    charges: list[Charge] = field(default_factory=list)
+    prosecutions: list[Prosecution] = field(default_factory=list)
+    prosecution_charges: list[Any] = field(default_factory=list)
+    dispositions: list[Disposition] = field(default_factory=list)
 
 
 class SynthError(Exception):
@@ -203,6 +253,11 @@ class Generator:
         self.password = password
         self.progress = progress or (lambda message: None)
         self.rng = random.Random(seed)
+        # The ids of the care and justice records come from a second stream, seeded once from the
+        # seed, so that adding those records left every draw of the first stream as it was.
+        self.ids = random.Random(f"continuum-synth-records:{seed}")
+        # (provider agency id, service type) -> the ProviderService a referral goes to.
+        self.services: dict[tuple[int, str], int] = {}
         self.fake = {"en": Faker("en_US"), "es": Faker("es_MX"), "pt": Faker("pt_BR"), "pl": Faker("pl_PL")}
         for offset, faker in enumerate(self.fake.values()):
             faker.seed_instance(seed * 31 + offset)
@@ -273,6 +328,7 @@ class Generator:
             for service in spec.services:
                 profile = DIRECTORY.get(str(service), (20, 10, ("en", "es")))
                 capacity, in_use, languages = profile
+                self.services.setdefault((agency_rows[key].id, str(service)), len(rows) + 1)
                 rows.append(
                     ProviderService(
                         id=len(rows) + 1,
@@ -527,8 +583,8 @@ class Generator:
         # The journey.
         events: list[tuple[dt.datetime, EventKind, Agency | None, dict[str, Any]]] = []
 
-        def step(moment: dt.datetime, kind: EventKind, by: Agency | None, **data: Any) -> dt.datetime:
-            events.append((moment, kind, by, data))
+        def step(moment: dt.datetime, what: EventKind, by: Agency | None, /, **data: Any) -> dt.datetime:
+            events.append((moment, what, by, data))
             return moment
 
         received = step(
@@ -569,70 +625,96 @@ class Generator:
         if labor and rng.random() < 0.5 and ServiceType.EDUCATION_EMPLOYMENT not in wanted:
             wanted.append(ServiceType.EDUCATION_EMPLOYMENT)
         moment = consent
+        # Unmet needs as (moment, service type, reason, the event's data, id); written once the
+        # referrals are drawn, because a need already recorded is not recorded again.
+        needs: list[tuple[dt.datetime, str, str, dict[str, Any], uuid.UUID]] = []
+
+        def need_recorded(at: dt.datetime, service_type: str, reason: str) -> None:
+            need_id = _uuid(self.ids)
+            step(
+                at,
+                EventKind.UNMET_NEED_RECORDED,
+                taskforce,
+                need_type=service_type,
+                reason=reason,
+                need=str(need_id),
+            )
+            needs.append((at, service_type, reason, events[-1][3], need_id))
+
         for service in wanted:
             offering = [p for p in providers if service in p.services]
             if not offering:
                 continue
             provider = agency[offering[0].key]
+            referral_id = _uuid(self.ids)
+            ref = str(referral_id)
             moment = step(
                 moment + _wait(rng, "service"),
                 EventKind.SERVICE_REFERRAL_SENT,
                 taskforce,
                 service_type=str(service),
                 provider=provider.id,
+                referral=ref,
             )
+            steps = [(EventKind.SERVICE_REFERRAL_SENT, moment)]
+            decline_reason = ""
             housing = service in {ServiceType.EMERGENCY_HOUSING, ServiceType.LONG_TERM_HOUSING}
             answered = moment + _wait(rng, "answer")
             if rng.random() < (d.HOUSING_ACCEPTED if housing else d.SERVICE_ACCEPTED):
-                step(answered, EventKind.SERVICE_REFERRAL_ACCEPTED, provider, service_type=str(service))
+                step(
+                    answered,
+                    EventKind.SERVICE_REFERRAL_ACCEPTED,
+                    provider,
+                    service_type=str(service),
+                    referral=ref,
+                )
                 started = step(
                     answered + _wait(rng, "start"),
                     EventKind.SERVICE_STARTED,
                     provider,
                     service_type=str(service),
+                    referral=ref,
                 )
+                steps += [
+                    (EventKind.SERVICE_REFERRAL_ACCEPTED, answered),
+                    (EventKind.SERVICE_STARTED, started),
+                ]
                 last = max(last, started)
                 if rng.random() < d.SERVICE_COMPLETED:
-                    last = max(
-                        last,
-                        step(
-                            started + _wait(rng, "complete"),
-                            EventKind.SERVICE_COMPLETED,
-                            provider,
-                            service_type=str(service),
-                        ),
+                    completed = step(
+                        started + _wait(rng, "complete"),
+                        EventKind.SERVICE_COMPLETED,
+                        provider,
+                        service_type=str(service),
+                        referral=ref,
                     )
+                    steps.append((EventKind.SERVICE_COMPLETED, completed))
+                    last = max(last, completed)
             else:
-                reason = (
-                    "no_capacity"
-                    if housing
-                    else rng.choice(("not_eligible", "no_capacity", "declined_by_survivor"))
-                )
+                decline = DeclineReason.NO_CAPACITY if housing else rng.choice(DECLINE_REASONS)
+                decline_reason = str(decline)
                 step(
                     answered,
                     EventKind.SERVICE_REFERRAL_DECLINED,
                     provider,
                     service_type=str(service),
-                    reason=reason,
+                    reason=decline_reason,
+                    referral=ref,
                 )
+                steps.append((EventKind.SERVICE_REFERRAL_DECLINED, answered))
                 last = max(last, answered)
                 if housing or rng.random() < 0.3:
-                    step(
-                        answered + dt.timedelta(hours=2),
-                        EventKind.UNMET_NEED_RECORDED,
-                        taskforce,
-                        need_type=str(service),
-                        reason=reason,
+                    need_recorded(
+                        answered + dt.timedelta(hours=2), str(service), str(UNMET_AFTER_DECLINE[decline])
                     )
+            self._service_referral(
+                world, batch, case, survivor, provider, str(service), referral_id, steps, decline_reason
+            )
         if rng.random() < d.UNMET_NEED * 0.5:
             need = _pick(rng, d.SERVICES)
-            step(
-                consent + dt.timedelta(days=rng.randint(1, 20)),
-                EventKind.UNMET_NEED_RECORDED,
-                taskforce,
-                need_type=str(need),
-                reason=rng.choice(("no_provider_in_region", "language_not_served", "no_capacity")),
-            )
+            need_at = consent + dt.timedelta(days=rng.randint(1, 20))
+            need_recorded(need_at, str(need), str(rng.choice(UNMET_WITHOUT_REFERRAL)))
+        self._unmet_needs(world, batch, case, survivor, needs, events)
 
         if n_arrests or rng.random() < d.INVESTIGATED:
             window_start = max(referral_at, dt.datetime(year, 1, 1, 8, tzinfo=UTC))
@@ -647,30 +729,106 @@ class Generator:
             investigated = screened + _wait(rng, "investigate")
             if arrest_times:
                 investigated = max(referral_at, min(investigated, arrest_times[0]))
-            last = max(last, step(investigated, EventKind.INVESTIGATION_OPENED, police))
+            investigation_id = _uuid(self.ids)
+            last = max(
+                last,
+                step(
+                    investigated,
+                    EventKind.INVESTIGATION_OPENED,
+                    police,
+                    investigation=str(investigation_id),
+                    kind=str(kind),
+                ),
+            )
+            if investigated <= self.end:
+                lead = next(
+                    (
+                        world.users[username]
+                        for username in ("detective", "detective_west")
+                        if world.agencies[PERSONA_AGENCY[username]].pk == police.pk
+                    ),
+                    None,
+                )
+                batch.investigations.append(
+                    Investigation(
+                        id=investigation_id,
+                        case=case,
+                        agency=police,
+                        lead=lead,
+                        status=InvestigationStatus.OPEN,
+                        kind=InvestigationKind(kind),
+                        opened_at=investigated,
+                        created_at=investigated,
+                        updated_at=investigated,
+                    )
+                )
+            prosecutor = agency[f"{region_code}:prosecution"]
             for number, arrest_at in enumerate(arrest_times):
-                arrested = suspects[number % len(suspects)] if suspects else None
-                step(arrest_at, EventKind.ARREST_MADE, police, suspect=str(arrested.id) if arrested else None)
+                # A case with an arrest always has a suspect (see "who" above).
+                arrested = suspects[number % len(suspects)]
+                arrest_id = _uuid(self.ids)
+                step(
+                    arrest_at,
+                    EventKind.ARREST_MADE,
+                    police,
+                    suspect=str(arrested.id),
+                    arrest=str(arrest_id),
+                    investigation=str(investigation_id),
+                )
                 last = max(last, arrest_at)
+                if arrest_at <= self.end:
+                    batch.arrests.append(
+                        Arrest(
+                            id=arrest_id,
+                            investigation_id=investigation_id,
+                            suspect=arrested,
+                            arrested_at=arrest_at,
+                            agency=police,
+                            created_at=arrest_at,
+                            updated_at=arrest_at,
+                        )
+                    )
                 if rng.random() < d.CHARGED_AFTER_ARREST:
-                    statute, felony_class = rng.choice(CHARGES)
+                    statute = statutes.statute(rng.choice(CHARGES))
+                    charge_id = _uuid(self.ids)
                     charged = step(
                         arrest_at + _wait(rng, "charge"),
                         EventKind.CHARGE_FILED,
-                        agency[f"{region_code}:prosecution"],
-                        statute=statute,
-                        felony_class=felony_class,
+                        prosecutor,
+                        statute=statute.section,
+                        felony_class=statute.felony_class,
+                        level=str(statute.level),
+                        charge=str(charge_id),
                     )
+                    disposed: tuple[dt.datetime, Outcome] | None = None
                     if rng.random() < d.DISPOSED_AFTER_CHARGE:
+                        decided = charged + _wait(rng, "dispose")
+                        outcome = rng.choice(DISPOSITIONS)
+                        disposed = (decided, outcome)
+                    prosecution_id = _uuid(self.ids)
+                    if disposed is not None:
                         last = max(
                             last,
                             step(
-                                charged + _wait(rng, "dispose"),
+                                disposed[0],
                                 EventKind.PROSECUTION_DISPOSED,
-                                agency[f"{region_code}:prosecution"],
-                                disposition=rng.choice(DISPOSITIONS),
+                                prosecutor,
+                                disposition=str(disposed[1]),
+                                charge=str(charge_id),
+                                prosecution=str(prosecution_id),
                             ),
                         )
+                    self._prosecution(
+                        batch,
+                        case,
+                        prosecutor,
+                        statute,
+                        arrest_id,
+                        charge_id,
+                        charged,
+                        prosecution_id,
+                        disposed,
+                    )
 
         case_age = (self.as_of - day).days
         still_open = next(p for limit, p in d.STILL_OPEN if case_age <= limit)
@@ -720,6 +878,161 @@ class Generator:
             if kind_of_event == EventKind.ARREST_MADE:
                 self.summary.arrests_by_year[moment.year] += 1
         case.updated_at = max(case.created_at, min(self.end, max(e[0] for e in events)))
+
+    # --- care and justice records, consistent with the journey's steps -----------------------------
+
+    def _service_referral(
+        self,
+        world: World,
+        batch: Batch,
+        case: Case,
+        survivor: Person,
+        provider: Agency,
+        service_type: str,
+        referral_id: uuid.UUID,
+        steps: list[tuple[EventKind, dt.datetime]],
+        decline_reason: str,
+    ) -> None:
+        """The ServiceReferral whose journey steps are `steps` (in time order): its status is the
+        last step on or before the as-of date; none when even the sending falls after it.
+
+        It goes to the provider's service of that type (the directory has one per provider and
+        type). The coordinator persona stands in as its sender, since only the personas are staff
+        users; the provider persona answers for its own agency, otherwise nobody is named.
+        """
+        kept = [(kind, at) for kind, at in steps if at <= self.end]
+        if not kept:
+            return
+        at = dict(kept)
+        status = REFERRAL_STATUS[kept[-1][0]]
+        answered = at.get(EventKind.SERVICE_REFERRAL_ACCEPTED) or at.get(EventKind.SERVICE_REFERRAL_DECLINED)
+        provider_user = world.users["provider"]
+        answered_by = (
+            provider_user
+            if answered is not None and world.agencies[PERSONA_AGENCY["provider"]].pk == provider.pk
+            else None
+        )
+        sent = at[EventKind.SERVICE_REFERRAL_SENT]
+        batch.referrals.append(
+            ServiceReferral(
+                id=referral_id,
+                case=case,
+                survivor=survivor,
+                service_id=self.services[(provider.pk, service_type)],
+                status=status,
+                reason=decline_reason if status == ReferralStatus.DECLINED else "",
+                sent_at=sent,
+                answered_at=answered,
+                accepted_at=at.get(EventKind.SERVICE_REFERRAL_ACCEPTED),
+                started_at=at.get(EventKind.SERVICE_STARTED),
+                closed_at=at.get(EventKind.SERVICE_COMPLETED),
+                created_by=world.users["coordinator"],
+                answered_by=answered_by,
+                # Proposed (version 1), then one version per step, as the care actions save it.
+                version=1 + len(kept),
+                created_at=sent,
+                updated_at=kept[-1][1],
+            )
+        )
+
+    def _unmet_needs(
+        self,
+        world: World,
+        batch: Batch,
+        case: Case,
+        survivor: Person,
+        needs: list[tuple[dt.datetime, str, str, dict[str, Any], uuid.UUID]],
+        events: list[tuple[dt.datetime, EventKind, Agency | None, dict[str, Any]]],
+    ) -> None:
+        """One UnmetNeed per recorded need on or before the as-of date. A need of a type already
+        recorded in the case is open still (no step meets a need), so, as the care action does, it
+        is not recorded again: its journey step is dropped."""
+        seen: set[str] = set()
+        dropped: list[dict[str, Any]] = []
+        for at, service_type, reason, data, need_id in sorted(needs, key=lambda n: n[0]):
+            if service_type in seen:
+                dropped.append(data)
+                continue
+            seen.add(service_type)
+            if at > self.end:
+                continue
+            batch.needs.append(
+                UnmetNeed(
+                    id=need_id,
+                    case=case,
+                    survivor=survivor,
+                    service_type=service_type,
+                    region_id=case.region_id,
+                    reason=reason,
+                    recorded_by=world.users["coordinator"],
+                    recorded_at=at,
+                    created_at=at,
+                    updated_at=at,
+                )
+            )
+        if dropped:
+            events[:] = [e for e in events if not any(e[3] is data for data in dropped)]
+
+    def _prosecution(
+        self,
+        batch: Batch,
+        case: Case,
+        prosecutor: Agency,
+        statute: statutes.Statute,
+        arrest_id: uuid.UUID,
+        charge_id: uuid.UUID,
+        charged: dt.datetime,
+        prosecution_id: uuid.UUID,
+        disposed: tuple[dt.datetime, Outcome] | None,
+    ) -> None:
+        """The charge filed at `charged`, prosecuted on its own by the region's state's attorney
+        (one prosecution per arrested person and charge), and its disposition if it is decided on
+        or before the as-of date (the prosecution is then disposed)."""
+        if charged > self.end:
+            return
+        batch.charges.append(
+            Charge(
+                id=charge_id,
+                arrest_id=arrest_id,
+                statute=statute.section,
+                offense_level=statute.level,
+                counts=1,
+                filed_at=charged,
+                created_at=charged,
+                updated_at=charged,
+            )
+        )
+        decided = disposed is not None and disposed[0] <= self.end
+        batch.prosecutions.append(
+            Prosecution(
+                id=prosecution_id,
+                case=case,
+                agency=prosecutor,
+                status=ProsecutionStatus.DISPOSED if decided else ProsecutionStatus.PENDING,
+                opened_at=charged,
+                # Disposing the prosecution saves it once more (continuum.justice.actions).
+                version=2 if decided else 1,
+                created_at=charged,
+                updated_at=disposed[0] if disposed is not None and decided else charged,
+            )
+        )
+        self.counters["prosecution_charge"] += 1
+        batch.prosecution_charges.append(
+            Prosecution.charges.through(
+                id=self.counters["prosecution_charge"], prosecution_id=prosecution_id, charge_id=charge_id
+            )
+        )
+        if disposed is not None and decided:
+            batch.dispositions.append(
+                Disposition(
+                    id=_uuid(self.ids),
+                    charge_id=charge_id,
+                    outcome=disposed[1],
+                    decided_at=disposed[0],
+                    created_at=disposed[0],
+                    updated_at=disposed[0],
+                )
+            )
 
     def _sensitive_details(self, survivor: Person, town: str, foreign: bool) -> None:
         """The encrypted fields: where the survivor is now, immigration status, health."""
@@ -990,6 +1303,14 @@ class Generator:
             writer.insert(MandatedReport, batch.reports)
             writer.insert(Consent, batch.consents)
             writer.insert(CaseNote, batch.notes)
+            writer.insert(ServiceReferral, batch.referrals)
+            writer.insert(UnmetNeed, batch.needs)
+            writer.insert(Investigation, batch.investigations)
+            writer.insert(Arrest, batch.arrests)
+            writer.insert(Charge, batch.charges)
+            writer.insert(Prosecution, batch.prosecutions)
+            writer.insert(Prosecution.charges.through, batch.prosecution_charges)
+            writer.insert(Disposition, batch.dispositions)
         self.summary.cases += len(batch.cases)
         self.summary.people += len(batch.people)
         self.summary.events += len(batch.events)
@@ -1010,6 +1331,7 @@ class Generator:
             CaseParticipant,
             TraffickingLocation,
             JourneyEvent,
+            Prosecution.charges.through,
         )
         statements = connection.ops.sequence_reset_sql(no_style(), list(models))
         if statements:

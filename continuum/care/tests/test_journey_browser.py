@@ -11,6 +11,7 @@ from django.utils import timezone
 from continuum.cases.models import Case, CaseParticipant, CaseTeamMember
 from continuum.conftest import TEST_PASSWORD
 from continuum.journeys.models import EventKind, JourneyEvent
+from continuum.justice.models import Investigation, Prosecution
 from continuum.synth.generator import Generator
 from continuum.web.tests.test_browser import sign_in
 
@@ -26,6 +27,9 @@ def case():
     ).exclude(team__user__username="advocate")
     case = candidates.order_by("reference").first()
     CaseTeamMember.objects.filter(case=case).exclude(user__username="coordinator").delete()
+    # The synthetic world may have investigated the case already; in this journey the detective opens it.
+    Prosecution.objects.filter(case=case).delete()
+    Investigation.objects.filter(case=case).delete()
     survivor = CaseParticipant.objects.get(case=case, role="survivor").person
     survivor.primary_language, survivor.secondary_language = "es", ""  # Spanish only
     survivor.save()

@@ -7,62 +7,18 @@ temporary folder, or, when the suite runs on PostgreSQL, new databases on the sa
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
-
-@contextmanager
-def empty_database(tmp_path, label: str) -> Iterator[dict[str, str]]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CONTINUUM_DEMO"}}
-    env["CONTINUUM_VAR_DIR"] = str(tmp_path / label)
-    if connection.vendor != "postgresql":
-        yield env
-        return
-    import psycopg
-
-    db = settings.DATABASES["default"]
-    name = f"continuum_synth_{label}_{uuid.uuid4().hex[:8]}"
-    admin = psycopg.connect(
-        host=db["HOST"],
-        port=db["PORT"] or 5432,
-        user=db["USER"],
-        password=db["PASSWORD"],
-        dbname="postgres",
-        autocommit=True,
-    )
-    admin.execute(f'CREATE DATABASE "{name}"')
-    env["DATABASE_URL"] = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
-    try:
-        yield env
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+from continuum.synth.tests.databases import empty_database, run_continuum
 
 
 def synth_digest(env: dict[str, str], *args: str) -> dict[str, str]:
-    def run(*command: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "continuum", *command],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
-    run("migrate", "--verbosity", "0")
-    run("synth", *args)
-    result: dict[str, str] = json.loads(run("datadigest"))
+    run_continuum(env, "migrate", "--verbosity", "0")
+    run_continuum(env, "synth", *args)
+    result: dict[str, str] = json.loads(run_continuum(env, "datadigest"))
     return result
 
 
