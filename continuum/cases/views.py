@@ -502,6 +502,20 @@ def _may_work_task(request: HttpRequest, agency_id: int) -> bool:
     return actor is not None and (actor.agency_id == agency_id or actor.role == "coordinator")
 
 
+def _task_from(request: HttpRequest, access: policy.CaseAccess, form: TaskForm, kind: str = "other") -> None:
+    assert isinstance(request.user, User)
+    data = form.cleaned_data
+    case_actions.task_create(
+        actor=request.user,
+        case=access.case,
+        agency=data["agency"],
+        title=data["title"],
+        due_at=data["due_at"],
+        assignee=data["assignee"],
+        kind=kind,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @staff_required
 def task_new_view(request: HttpRequest, case_id: str) -> HttpResponse:
@@ -510,17 +524,8 @@ def task_new_view(request: HttpRequest, case_id: str) -> HttpResponse:
     agencies, staff = task_owner_choices(access)
     form = TaskForm(request.POST or None, agencies=agencies, staff=staff)
     if request.method == "POST" and form.is_valid():
-        assert isinstance(request.user, User)
-        data = form.cleaned_data
         try:
-            case_actions.task_create(
-                actor=request.user,
-                case=access.case,
-                agency=data["agency"],
-                title=data["title"],
-                due_at=data["due_at"],
-                assignee=data["assignee"],
-            )
+            _task_from(request, access, form)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -940,16 +945,7 @@ def _meeting_op(request: HttpRequest, meeting: Any, op: str, minute_form: Minute
             form = TaskForm(post, agencies=agencies, staff=staff)
             if not form.is_valid():
                 raise ValidationError(_("Give the action a description, an agency and a deadline."))
-            data = form.cleaned_data
-            case_actions.task_create(
-                actor=request.user,
-                case=access.case,
-                agency=data["agency"],
-                title=data["title"],
-                due_at=data["due_at"],
-                assignee=data["assignee"],
-                kind="mdt_action",
-            )
+            _task_from(request, access, form, kind="mdt_action")
             messages.success(request, _("Action item added as a task."))
     else:
         version = post.get("version", "")

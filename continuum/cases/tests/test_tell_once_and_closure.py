@@ -11,25 +11,11 @@ from django.utils import timezone
 from continuum.access import actions as access_actions
 from continuum.access.models import Agency
 from continuum.access.testing import sign_in
-from continuum.cases.models import Case, CaseParticipant, CaseTeamMember, SurvivorAccount
+from continuum.cases.models import CaseParticipant, SurvivorAccount
 from continuum.journeys.models import EventKind, JourneyEvent
 
 pytestmark = pytest.mark.django_db
 ACCOUNT = "CANARY-ACCOUNT: he kept our passports and said we owed him for the flight."
-
-
-@pytest.fixture
-def team_case(persona):
-    advocate, detective = persona("advocate"), persona("detective")
-    case = (
-        Case.objects.filter(team__user=advocate, team__removed_at=None, status="Active")
-        .order_by("reference")
-        .first()
-    )
-    CaseTeamMember.objects.get_or_create(
-        case=case, user=detective, agency=detective.membership.agency, defaults={"team_role": "investigator"}
-    )
-    return case
 
 
 def test_the_account_is_recorded_once_and_read_by_police_only_with_consent(client, persona, team_case):
