@@ -349,11 +349,6 @@ def goal_of(access: CaseAccess, goal_id: Any) -> PlanGoal | None:
 # --- MDT meetings ------------------------------------------------------------------------------
 
 
-def _chairs(user: Any, meeting: MdtMeeting) -> bool:
-    actor = policy.actor_of(user)
-    return actor is not None and actor.role == Role.COORDINATOR and actor.region_id == meeting.region_id
-
-
 def meetings_for(user: Any) -> QuerySet[MdtMeeting]:
     """The meetings a user may open: every meeting of their region for its coordinators, the
     meetings they are invited to for everyone else; none for roles outside MDT work."""
@@ -372,7 +367,8 @@ def meeting_for(user: Any, meeting_id: Any) -> MdtMeeting | None:
 
 def chairs(user: Any, meeting: MdtMeeting) -> bool:
     """Whether the user runs this meeting (a coordinator of its region)."""
-    return _chairs(user, meeting)
+    actor = policy.actor_of(user)
+    return actor is not None and actor.role == Role.COORDINATOR and actor.region_id == meeting.region_id
 
 
 @dataclass(frozen=True)
