@@ -64,6 +64,7 @@ check: install assets
 	$(BIN)/mypy continuum
 	$(BIN)/continuum makemigrations --check --dry-run
 	CONTINUUM_ENV=production SECRET_KEY=$$(printf 'x%.0s' $$(seq 64))-check-only-not-a-secret \
+		AUDIT_KEY=$$(printf 'a%.0s' $$(seq 32))-check-only-not-a-secret \
 		ALLOWED_HOSTS=continuum.example DATABASE_URL=postgres://localhost/check \
 		$(BIN)/continuum check --deploy --fail-level WARNING
 

@@ -8,6 +8,7 @@ or `production`; `DATABASE_URL` selects PostgreSQL, and SQLite (WAL, busy timeou
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -286,3 +287,19 @@ FIELD_KEYS_FILE: Path | None = (
     if PRODUCTION or env_str("CONTINUUM_FIELD_KEYS", "")
     else VAR_DIR / "field-keys"
 )
+
+# The audit chain (SECURITY.md 13, continuum/audit/keys.py). Its HMAC key is kept outside the
+# database: AUDIT_KEY, or a file named by AUDIT_KEY_FILE; development and the demo make
+# var/audit-key; production without either stops at start. AUDIT_KEY_FILE is the key file in use
+# (None: the key is in AUDIT_KEY, or production has none). Signed checkpoints of the chain are
+# appended to a file in AUDIT_CHECKPOINT_DIR, outside the database (keep it on other storage in
+# production). A row still unsealed after AUDIT_SEAL_GRACE_SECONDS means the sequencer stalled.
+AUDIT_KEY_FILE: Path | None = (
+    Path(env_str("AUDIT_KEY_FILE"))
+    if env_str("AUDIT_KEY_FILE", "")
+    else None
+    if PRODUCTION or os.environ.get("AUDIT_KEY", "")
+    else VAR_DIR / "audit-key"
+)
+AUDIT_CHECKPOINT_DIR = Path(env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
+AUDIT_SEAL_GRACE_SECONDS = env_int("AUDIT_SEAL_GRACE_SECONDS", 3600, minimum=60, maximum=7 * 24 * 3600)

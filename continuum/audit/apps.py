@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class AuditConfig(AppConfig):
@@ -7,6 +8,9 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit log"
 
     def ready(self) -> None:
-        from continuum.audit import signals
+        from continuum.audit import keys, signals
 
         signals.connect()
+        if settings.PRODUCTION:
+            # A missing or bad audit key stops the start, not the first seal (SECURITY.md 13).
+            keys.check_key()

@@ -1,14 +1,13 @@
-"""Writing the audit log: `record()` appends one hash-chained row in the caller's transaction.
+"""Writing the audit log: `record()` appends one row in the caller's transaction.
 
-Only ids, codes and field names are accepted; anything that could be a person's details (a
+It takes no lock on any shared row: the id comes from the database's sequence, and the row is
+chained later by the sequencer (continuum.audit.sequencer), so concurrent requests never queue
+on the audit log. Only ids, codes and field names are accepted; anything that could be a person's details (a
 name, free text, a date of birth) is refused with ValueError before anything is written.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
 import re
 import uuid
 from collections.abc import Iterable, Mapping
@@ -17,69 +16,12 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from continuum.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent, Outcome
+from continuum.audit.models import AuditEvent, Outcome
 
 NAME_RE = re.compile(r"^[a-z_][a-z0-9_]{0,63}$")
 CODE_RE = re.compile(r"^[A-Za-z0-9_.:-]{0,64}$")
 ACTION_RE = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")
 OBJECT_TYPE_RE = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)?$")
-
-# The values a row's hash covers, in no particular order (the JSON is key-sorted).
-HASHED_FIELDS = (
-    "id",
-    "at",
-    "actor_id",
-    "agency_id",
-    "role",
-    "action",
-    "object_type",
-    "object_id",
-    "case_id",
-    "fields",
-    "outcome",
-    "detail",
-    "flagged",
-    "prev_hash",
-)
-
-
-def compute_hash(row_values: dict[str, Any]) -> str:
-    """SHA-256 (hex) of the canonical JSON of a row's values (see `row_values`)."""
-    canonical = json.dumps(
-        {name: row_values[name] for name in HASHED_FIELDS},
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=True,
-        allow_nan=False,
-    )
-    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
-
-
-def canonical_time(at: dt.datetime) -> str:
-    if timezone.is_naive(at):
-        raise ValueError("audit times must be timezone-aware")
-    return at.astimezone(dt.UTC).isoformat()
-
-
-def row_values(event: AuditEvent) -> dict[str, Any]:
-    """The hashed values of a row, as `compute_hash` takes them; used by the writer and the verifier."""
-    return {
-        "id": event.id,
-        "at": canonical_time(event.at),
-        "actor_id": event.actor_id,
-        "agency_id": event.agency_id,
-        "role": event.role,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "case_id": str(event.case_id) if event.case_id is not None else None,
-        "fields": list(event.fields),
-        "outcome": event.outcome,
-        "detail": dict(event.detail),
-        "flagged": event.flagged,
-        "prev_hash": event.prev_hash,
-    }
-
 
 # --- validation: codes and names only -----------------------------------------------------------
 
@@ -184,6 +126,9 @@ def record(
 ) -> AuditEvent:
     """Append one row to the audit log, in the caller's transaction (a savepoint inside it).
 
+    Only an INSERT: no lock is taken on any shared row, so concurrent requests do not wait for
+    each other here. The row is sealed into the chain later (continuum.audit.sequencer.seal).
+
     `actor` is a User, an AnonymousUser or None. Field names, detail keys and detail values are
     checked to be names and codes before anything is written (ValueError otherwise).
     """
@@ -199,29 +144,21 @@ def record(
     object_type, object_id, clean_case = _object_columns(obj, object_type, object_id, clean_case)
     actor_id, agency_id, role = _actor_columns(actor)
 
+    event = AuditEvent(
+        at=timezone.now(),
+        actor_id=actor_id,
+        agency_id=agency_id,
+        role=role,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        case_id=clean_case,
+        fields=names,
+        outcome=outcome,
+        detail=cleaned_detail,
+        flagged=flagged,
+    )
+    event._checked_by_record = True  # type: ignore[attr-defined]
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            id=1, defaults={"last_id": 0, "last_hash": GENESIS_HASH, "count": 0}
-        )
-        event = AuditEvent(
-            id=head.last_id + 1,
-            at=timezone.now(),
-            actor_id=actor_id,
-            agency_id=agency_id,
-            role=role,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            case_id=clean_case,
-            fields=names,
-            outcome=outcome,
-            detail=cleaned_detail,
-            flagged=flagged,
-            prev_hash=head.last_hash,
-        )
-        event.hash = compute_hash(row_values(event))
         event.save(force_insert=True)
-        AuditChainHead.objects.filter(id=1).update(
-            last_id=event.id, last_hash=event.hash, count=models.F("count") + 1
-        )
     return event

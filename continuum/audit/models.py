@@ -1,10 +1,15 @@
-"""The tamper-evident audit log (SECURITY.md 12-13): append-only rows, each chained to the last.
+"""The tamper-evident audit log (SECURITY.md 12-13): append-only rows, sealed in a keyed chain.
 
 A row holds ids, codes and field names, never a value that could describe a person. Rows are
-never updated or deleted: a review of a flagged row is a new row that points at it. Each row
-carries the hash of the previous one (`prev_hash`) and its own `hash` over its contents and id,
-so `continuum audit verify` finds an edited, deleted or reordered row. On PostgreSQL a trigger
-refuses UPDATE and DELETE on the table as well.
+never updated or deleted: a review of a flagged row is a new row that points at it.
+
+The request path only appends an `AuditEvent` (continuum.audit.log.record) and locks nothing
+shared. The sequencer (continuum.audit.sequencer) then gives each row the next position in the
+chain: one `AuditSeal` per row, whose `mac` is an HMAC, under a key kept outside the database, of
+the row's contents, its position and the previous seal's mac. Signed checkpoints of the chain's
+end are written outside the database. `continuum audit verify` recomputes every seal with the
+key and compares the chain with every checkpoint. On PostgreSQL a trigger refuses UPDATE and
+DELETE on both tables as well.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from django.utils import timezone
 
 from continuum.core.sensitivity import Sensitivity
 
-GENESIS_HASH = "0" * 64
+# The `prev_mac` of the seal at position 1.
+GENESIS_MAC = "0" * 64
 
 
 class Outcome(models.TextChoices):
@@ -41,9 +47,10 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 class AuditEvent(models.Model):
     """Who did what to which object (and case), when, and whether the policy allowed it.
 
-    Written only by `continuum.audit.log.record`, which allocates the id and the hash.
-    `actor_id` and `agency_id` are plain integers, not foreign keys, so that no cascade can ever
-    touch an audit row.
+    Written only by `continuum.audit.log.record`; the id comes from the database's sequence, so
+    two requests append at the same time without waiting for each other (ids may have gaps where
+    a transaction rolled back, and may commit out of order). `actor_id` and `agency_id` are plain
+    integers, not foreign keys, so that no cascade can ever touch an audit row.
     """
 
     id = models.BigAutoField(primary_key=True)
@@ -59,8 +66,6 @@ class AuditEvent(models.Model):
     outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.ALLOWED)
     detail = models.JSONField(default=dict, blank=True)
     flagged = models.BooleanField(default=False, db_index=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -78,8 +83,6 @@ class AuditEvent(models.Model):
         "outcome": Sensitivity.CASE_FACT,
         "detail": Sensitivity.CASE_FACT,
         "flagged": Sensitivity.CASE_FACT,
-        "prev_hash": Sensitivity.PUBLIC,
-        "hash": Sensitivity.PUBLIC,
     }
 
     class Meta:
@@ -95,35 +98,83 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise TypeError("The audit log is append-only.")
-        if self.id is None or not self.hash or not self.prev_hash:
-            raise TypeError("Audit rows are written by continuum.audit.log.record(), which chains them.")
+        if not getattr(self, "_checked_by_record", False):
+            raise TypeError("Audit rows are written by continuum.audit.log.record(), which checks them.")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("The audit log is append-only.")
 
 
-class AuditChainHead(models.Model):
-    """The one row (id=1) naming the last audit row: its id and hash, and how many rows exist.
+class AuditSealQuerySet(models.QuerySet["AuditSeal"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise TypeError("The audit chain is append-only.")
 
-    Locked (SELECT ... FOR UPDATE) by every writer, so rows are appended one at a time; and the
-    verifier compares it with the last row, so rows deleted at the end of the chain are found.
+    def delete(self) -> NoReturn:
+        raise TypeError("The audit chain is append-only.")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("The audit chain is append-only.")
+
+
+class AuditSeal(models.Model):
+    """The link of one audit row in the chain, written by the sequencer in sealing order.
+
+    `position` counts from 1 without gaps; `mac` = HMAC-SHA256 (the seal key of
+    continuum.audit.keys) of the row's contents, `position` and `prev_mac`, the mac of the seal
+    before (GENESIS_MAC at position 1). A row that committed after a later id was sealed simply
+    gets the next position when it is seen. `event_id` is a plain integer, like the actor
+    columns: no cascade can reach the chain.
+    """
+
+    position = models.BigIntegerField(primary_key=True)
+    event_id = models.BigIntegerField(unique=True)
+    prev_mac = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField(default=timezone.now)
+
+    objects = AuditSealQuerySet.as_manager()
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        "position": Sensitivity.PUBLIC,
+        "event_id": Sensitivity.PUBLIC,
+        "prev_mac": Sensitivity.PUBLIC,
+        "mac": Sensitivity.PUBLIC,
+        "sealed_at": Sensitivity.PUBLIC,
+    }
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"seal {self.position}: row #{self.event_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("The audit chain is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("The audit chain is append-only.")
+
+
+class AuditSequencer(models.Model):
+    """The sequencer's own row (id=1): locked by the sequencer only, never by a request.
+
+    `horizon_id`: every row with an id up to it had been sealed by the last run, and was older
+    than the grace period then, so the next run looks only above it. It is a shortcut, not a
+    proof: `verify` trusts only the key and the checkpoints, and reads every row.
     """
 
     id = models.BigAutoField(primary_key=True)
-    last_id = models.BigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
-    count = models.BigIntegerField(default=0)
+    horizon_id = models.BigIntegerField(default=0)
+    ran_at = models.DateTimeField(null=True, blank=True)
 
     SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
         "id": Sensitivity.PUBLIC,
-        "last_id": Sensitivity.PUBLIC,
-        "last_hash": Sensitivity.PUBLIC,
-        "count": Sensitivity.PUBLIC,
+        "horizon_id": Sensitivity.PUBLIC,
+        "ran_at": Sensitivity.PUBLIC,
     }
 
     def __str__(self) -> str:
-        return f"audit chain head: #{self.last_id} ({self.count} rows)"
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError("The audit chain head is never deleted.")
+        return f"audit sequencer: horizon #{self.horizon_id}"

@@ -1,55 +1,66 @@
-"""The PostgreSQL triggers that make the audit table append-only in the database itself.
+"""The PostgreSQL triggers that make the audit tables append-only in the database itself.
 
-Installed by migration 0002; `install` is idempotent, so tests that build their tables without
-migrations (pytest --no-migrations) can install them too. No TRUNCATE trigger: test teardown
-truncates tables.
+On the rows (`audit_auditevent`) and on the chain (`audit_auditseal`). The sequencer's own row
+(`audit_auditsequencer`) is updated by every run and has none: verify does not trust it.
+
+Installed by migrations 0002 (the rows) and 0003 (the chain); `install` is idempotent, so tests
+that build their tables without migrations (pytest --no-migrations) can install them too. No
+TRUNCATE trigger: test teardown truncates tables.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-TABLE = "audit_auditevent"
+TABLES = ("audit_auditevent", "audit_auditseal")
 
-INSTALL_SQL = [
-    """
+_FUNCTION = """
     CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
         RAISE EXCEPTION 'audit log is append-only';
     END;
     $$
-    """,
-    f"DROP TRIGGER IF EXISTS audit_refuse_update ON {TABLE}",
-    f"DROP TRIGGER IF EXISTS audit_refuse_delete ON {TABLE}",
-    f"""
-    CREATE TRIGGER audit_refuse_update BEFORE UPDATE ON {TABLE}
-    FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()
-    """,
-    f"""
-    CREATE TRIGGER audit_refuse_delete BEFORE DELETE ON {TABLE}
-    FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()
-    """,
-]
-
-REMOVE_SQL = [
-    f"DROP TRIGGER IF EXISTS audit_refuse_update ON {TABLE}",
-    f"DROP TRIGGER IF EXISTS audit_refuse_delete ON {TABLE}",
-    "DROP FUNCTION IF EXISTS audit_refuse_change()",
-]
+"""
 
 
-def install(connection: Any) -> None:
+def install_sql(tables: tuple[str, ...] = TABLES) -> list[str]:
+    statements = [_FUNCTION]
+    for table in tables:
+        statements += [
+            f"DROP TRIGGER IF EXISTS audit_refuse_update ON {table}",
+            f"DROP TRIGGER IF EXISTS audit_refuse_delete ON {table}",
+            f"CREATE TRIGGER audit_refuse_update BEFORE UPDATE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()",
+            f"CREATE TRIGGER audit_refuse_delete BEFORE DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()",
+        ]
+    return statements
+
+
+def remove_sql(tables: tuple[str, ...] = TABLES, *, function: bool = True) -> list[str]:
+    statements = []
+    for table in tables:
+        statements += [
+            f"DROP TRIGGER IF EXISTS audit_refuse_update ON {table}",
+            f"DROP TRIGGER IF EXISTS audit_refuse_delete ON {table}",
+        ]
+    if function:
+        statements.append("DROP FUNCTION IF EXISTS audit_refuse_change()")
+    return statements
+
+
+def install(connection: Any, tables: tuple[str, ...] = TABLES) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for statement in INSTALL_SQL:
+        for statement in install_sql(tables):
             cursor.execute(statement)
 
 
-def remove(connection: Any) -> None:
+def remove(connection: Any, tables: tuple[str, ...] = TABLES, *, function: bool = True) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for statement in REMOVE_SQL:
+        for statement in remove_sql(tables, function=function):
             cursor.execute(statement)

@@ -7,12 +7,12 @@ from continuum.audit import triggers
 
 def install(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        triggers.install(schema_editor.connection)
+        triggers.install(schema_editor.connection, ("audit_auditevent",))
 
 
 def remove(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        triggers.remove(schema_editor.connection)
+        triggers.remove(schema_editor.connection, ("audit_auditevent",))
 
 
 class Migration(migrations.Migration):
