@@ -47,3 +47,24 @@ def test_synth_refuses_a_database_that_already_has_data(tmp_path):
         )
     assert done.returncode != 0
     assert "already has data" in done.stderr
+
+
+_AUDIT_ROWS = (
+    "from continuum.audit.log import record\n"
+    "for i in range(3): record(actor=None, action='view', object_type='cases.Case', object_id=str(i))\n"
+)
+
+
+@pytest.mark.django_db
+def test_a_reset_starts_a_new_audit_chain_and_sets_the_old_checkpoints_aside(tmp_path):
+    with empty_database(tmp_path, "d") as env:
+        synth_digest(env, "--cases", "5", "--seed", "1")
+        run_continuum(env, "shell", "-c", _AUDIT_ROWS)
+        run_continuum(env, "audit", "checkpoint")
+        run_continuum(env, "synth", "--reset", "--cases", "5", "--seed", "1")
+        run_continuum(env, "shell", "-c", _AUDIT_ROWS.replace("range(3)", "range(1)"))
+        verified = run_continuum(env, "audit", "verify")
+        checkpoint_dir = tmp_path / "d" / "audit-checkpoints"
+        archived = list(checkpoint_dir.glob("audit-checkpoints.jsonl.*.archived"))
+    assert verified.startswith("audit chain intact: 0 rows sealed")
+    assert len(archived) == 1

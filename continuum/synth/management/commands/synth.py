@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from continuum.audit import checkpoints
 from continuum.synth.distributions import DEFAULT_AS_OF
 from continuum.synth.generator import Generator, SynthError
 from continuum.synth.personas import PERSONAS
@@ -40,6 +41,9 @@ class Command(BaseCommand):
             if settings.PRODUCTION:
                 raise CommandError("--reset is refused in production: it would erase real records.")
             call_command("flush", interactive=False, verbosity=0)
+            # The audit log was erased with the rest: its old checkpoints would rightly call the
+            # new, empty chain truncated, so they are moved aside and a new chain begins.
+            checkpoints.archive()
         password = settings.DEMO_PASSWORD or secrets.token_urlsafe(12)
         generator = Generator(
             cases=options["cases"],
