@@ -6,7 +6,8 @@ from django.db import migrations, models
 from continuum.audit import triggers
 
 # The rows written before this migration carry no chain of their own any more: the sequencer seals
-# them, in id order, on its first run, like any row appended since.
+# them, in id order, on its first run, like any row appended since. This migration cannot be
+# reversed: the old SHA-256 chain cannot be rebuilt from the seals.
 
 
 def install(apps, schema_editor):
@@ -21,49 +22,44 @@ def install(apps, schema_editor):
     apps.get_model("audit", "AuditSequencer").objects.get_or_create(id=1)
 
 
-def remove(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        triggers.remove(schema_editor.connection, ("audit_auditseal",), function=False)
-
-
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_append_only_triggers'),
+        ("audit", "0002_append_only_triggers"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditSeal',
+            name="AuditSeal",
             fields=[
-                ('position', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('event_id', models.BigIntegerField(unique=True)),
-                ('prev_mac', models.CharField(max_length=64)),
-                ('mac', models.CharField(max_length=64)),
-                ('sealed_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("position", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("event_id", models.BigIntegerField(unique=True)),
+                ("prev_mac", models.CharField(max_length=64)),
+                ("mac", models.CharField(max_length=64)),
+                ("sealed_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='AuditSequencer',
+            name="AuditSequencer",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('horizon_id', models.BigIntegerField(default=0)),
-                ('ran_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("horizon_id", models.BigIntegerField(default=0)),
+                ("ran_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.DeleteModel(
-            name='AuditChainHead',
+            name="AuditChainHead",
         ),
         migrations.RemoveField(
-            model_name='auditevent',
-            name='hash',
+            model_name="auditevent",
+            name="hash",
         ),
         migrations.RemoveField(
-            model_name='auditevent',
-            name='prev_hash',
+            model_name="auditevent",
+            name="prev_hash",
         ),
-        migrations.RunPython(install, remove, elidable=False),
+        # Not reversible: the old SHA-256 chain (`prev_hash`, `hash`) cannot be rebuilt from the seals.
+        migrations.RunPython(install, elidable=False),
     ]
