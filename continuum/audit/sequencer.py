@@ -66,14 +66,21 @@ def unsealed() -> Any:
     return ~Exists(AuditSeal.objects.filter(event_id=OuterRef("id")))
 
 
-def _seal_batch(*, everything: bool, batch_size: int, now: dt.datetime) -> tuple[int, int, bool]:
-    """One transaction: (rows sealed, last position, whether rows may remain)."""
+def _seal_batch(
+    *, everything: bool, after: int, batch_size: int, now: dt.datetime
+) -> tuple[int, int, int | None]:
+    """One transaction: (rows sealed, last position, the last id sealed when rows may remain).
+
+    `after`: the last id of the run's previous full batch (0 at first), so that a long backlog is
+    read once, not again from the horizon for every batch. A row below it that commits in between
+    is an old row committing late (its id was taken before rows already sealed): the next run
+    seals it, as long as it is above the horizon."""
     key = audit_keys().seal
     with transaction.atomic():
         state = _lock_state()
         position, prev_mac = _chain_end()
-        horizon = 0 if everything else state.horizon_id
-        batch = list(AuditEvent.objects.filter(unsealed(), id__gt=horizon).order_by("id")[:batch_size])
+        lower = max(after, 0 if everything else state.horizon_id)
+        batch = list(AuditEvent.objects.filter(unsealed(), id__gt=lower).order_by("id")[:batch_size])
         seals = []
         for event in batch:
             position += 1
@@ -96,7 +103,7 @@ def _seal_batch(*, everything: bool, batch_size: int, now: dt.datetime) -> tuple
             state.horizon_id = newest_settled
         state.ran_at = now
         state.save(update_fields=["horizon_id", "ran_at"])
-    return len(batch), position, more
+    return len(batch), position, batch[-1].id if more else None
 
 
 def seal(*, everything: bool = False, batch_size: int = BATCH_SIZE) -> SealRun:
@@ -107,11 +114,15 @@ def seal(*, everything: bool = False, batch_size: int = BATCH_SIZE) -> SealRun:
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     total = 0
+    after = 0
     while True:
-        sealed, position, more = _seal_batch(everything=everything, batch_size=batch_size, now=timezone.now())
+        sealed, position, last_id = _seal_batch(
+            everything=everything, after=after, batch_size=batch_size, now=timezone.now()
+        )
         total += sealed
-        if not more:
+        if last_id is None:
             return SealRun(total, position)
+        after = last_id
 
 
 def checkpoint() -> checkpoints.Checkpoint:
