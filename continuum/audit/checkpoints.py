@@ -109,8 +109,12 @@ def _locked_file() -> Iterator[int]:
 
 
 def _last_signature() -> str:
-    stored = read_all()
-    return stored[-1].signature if stored else ""
+    """The signature of the file's last line (read under the file lock), "" for an empty file."""
+    try:
+        lines = [line for line in path().read_text(encoding="utf-8").splitlines() if line.strip()]
+    except FileNotFoundError:
+        return ""
+    return _parse(len(lines), lines[-1]).signature if lines else ""
 
 
 def append(*, position: int, event_id: int | None, mac: str, at: dt.datetime | None = None) -> Checkpoint:

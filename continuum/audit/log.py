@@ -2,8 +2,9 @@
 
 It takes no lock on any shared row: the id comes from the database's sequence, and the row is
 chained later by the sequencer (continuum.audit.sequencer), so concurrent requests never queue
-on the audit log. Only ids, codes and field names are accepted; anything that could be a person's details (a
-name, free text, a date of birth) is refused with ValueError before anything is written.
+on the audit log. Only ids, codes and field names are accepted; anything that could be a
+person's details (a name, free text, a date of birth) is refused with ValueError before anything
+is written.
 """
 
 from __future__ import annotations
