@@ -32,7 +32,7 @@ from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
-from continuum.core.jobs import periodic_jobs
+from continuum.core.jobs import Periodic, periodic_jobs
 from continuum.core.models import PeriodicJob
 
 logger = logging.getLogger("continuum.worker")
@@ -62,30 +62,38 @@ def schedule_due(*, now: dt.datetime | None = None) -> list[str]:
         ],
         ignore_conflicts=True,
     )
-    due = list(
-        PeriodicJob.objects.filter(name__in=registered, next_run_at__lte=now).values_list("name", flat=True)
-    )
-    enqueued: list[str] = []
-    for name in due:
-        periodic = registered[name]
-        with transaction.atomic():
-            row = (
-                PeriodicJob.objects.select_for_update(skip_locked=True)
-                .filter(name=name, next_run_at__lte=now)
-                .first()
-            )
-            if row is None:
-                continue  # another worker holds it, or has moved it on already
-            taken = PeriodicJob.objects.filter(name=name, next_run_at=row.next_run_at).update(
-                next_run_at=periodic.slot_after(now), last_enqueued_at=now
-            )
-            if taken != 1:
-                continue
-            result = periodic.task.enqueue()
-            PeriodicJob.objects.filter(name=name).update(last_task_id=str(result.id))
-        logger.info("Periodic job %s enqueued for its slot %s", name, row.next_run_at.isoformat())
-        enqueued.append(name)
+    enqueued = [name for name in due_names(now=now) if enqueue_slot(registered[name], now=now)]
     return enqueued
+
+
+def due_names(*, now: dt.datetime) -> list[str]:
+    """The periodic jobs whose slot has come, read without a lock (it is taken by `enqueue_slot`)."""
+    names = [periodic.name for periodic in periodic_jobs()]
+    return list(
+        PeriodicJob.objects.filter(name__in=names, next_run_at__lte=now).values_list("name", flat=True)
+    )
+
+
+def enqueue_slot(periodic: Periodic, *, now: dt.datetime) -> bool:
+    """Take the due slot of `periodic` and enqueue its job, in one transaction: False, and nothing
+    written, when another worker holds the row or has taken the slot already."""
+    with transaction.atomic():
+        row = (
+            PeriodicJob.objects.select_for_update(skip_locked=True)
+            .filter(name=periodic.name, next_run_at__lte=now)
+            .first()
+        )
+        if row is None:
+            return False
+        taken = PeriodicJob.objects.filter(name=periodic.name, next_run_at=row.next_run_at).update(
+            next_run_at=periodic.slot_after(now), last_enqueued_at=now
+        )
+        if taken != 1:
+            return False
+        result = periodic.task.enqueue()
+        PeriodicJob.objects.filter(name=periodic.name).update(last_task_id=str(result.id))
+    logger.info("Periodic job %s enqueued for its slot %s", periodic.name, row.next_run_at.isoformat())
+    return True
 
 
 def requeue_stale(
