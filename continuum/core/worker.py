@@ -54,14 +54,18 @@ def schedule_due(*, now: dt.datetime | None = None) -> list[str]:
     registered = {periodic.name: periodic for periodic in periodic_jobs()}
     if not registered:
         return []
-    # A newly registered job runs at its current slot, that is at the worker's first turn.
-    PeriodicJob.objects.bulk_create(
-        [
-            PeriodicJob(name=name, next_run_at=periodic.slot_after(now) - periodic.every)
-            for name, periodic in registered.items()
-        ],
-        ignore_conflicts=True,
-    )
+    # A newly registered job runs at its current slot, that is at the worker's first turn. (Read
+    # first, so that a worker's turn writes nothing while there is nothing to do.)
+    known = set(PeriodicJob.objects.filter(name__in=registered).values_list("name", flat=True))
+    if len(known) < len(registered):
+        PeriodicJob.objects.bulk_create(
+            [
+                PeriodicJob(name=name, next_run_at=periodic.slot_after(now) - periodic.every)
+                for name, periodic in registered.items()
+                if name not in known
+            ],
+            ignore_conflicts=True,
+        )
     enqueued = [name for name in due_names(now=now) if enqueue_slot(registered[name], now=now)]
     return enqueued
 

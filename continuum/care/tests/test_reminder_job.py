@@ -4,6 +4,8 @@ Real commits, the real database backend and the worker loop; the kill is a real 
 
 import datetime as dt
 import os
+import signal
+import time
 import uuid
 
 import pytest
@@ -59,6 +61,19 @@ def run_worker(name):
     Worker(worker_id=name, batch=True, scheduler=False, interval=0).run()
 
 
+def exit_code(pid, within=60.0):
+    """The child's exit code; it is killed (and the test fails) if it runs longer than `within`."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    pytest.fail("the worker process neither finished nor died in time")
+
+
 def recorded(referrals):
     """For each referral: its reminders, their audit rows and their journey events."""
     counts = []
@@ -103,8 +118,7 @@ def test_a_worker_killed_half_way_leaves_the_rest_to_the_next_and_nothing_is_don
             run_worker("killed")
         finally:
             os._exit(1)  # never back into the test runner
-    _, status = os.waitpid(pid, 0)
-    assert os.WEXITSTATUS(status) == KILLED
+    assert exit_code(pid) == KILLED
 
     row = DBTaskResult.objects.get(pk=job.id)
     assert (row.status, row.worker_ids) == (TaskResultStatus.RUNNING, ["killed"])
