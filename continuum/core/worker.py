@@ -25,7 +25,7 @@ import traceback
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, OperationalError, close_old_connections, transaction
+from django.db import DatabaseError, OperationalError, close_old_connections, connections, transaction
 from django.utils import timezone
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME, TaskResultStatus
 from django_tasks_db.management.commands import db_worker
@@ -212,13 +212,23 @@ class Worker(db_worker.Worker):
             "on" if self.scheduler else "off",
         )
         while self.running:
-            close_old_connections()
             if time.monotonic() >= self._next_tick:
+                # Drop a connection that is broken or past its age (CONN_MAX_AGE) at each turn of the
+                # scheduler, not at each job: on SQLite, closing a connection costs a checkpoint.
+                close_old_connections()
                 self.housekeeping()
                 self._next_tick = time.monotonic() + self.tick
-            job = claim_next(
-                worker_id=self.worker_id, backend_name=self.backend_name, queue_names=tuple(self.queue_names)
-            )
+            try:
+                job = claim_next(
+                    worker_id=self.worker_id,
+                    backend_name=self.backend_name,
+                    queue_names=tuple(self.queue_names),
+                )
+            except DatabaseError:
+                logger.exception("Claiming a job failed; trying again with a new connection")
+                connections.close_all()
+                time.sleep(max(self.interval, 1.0))
+                continue
             if job is not None:
                 self.run_task(job)
             elif self.batch:
@@ -226,6 +236,5 @@ class Worker(db_worker.Worker):
                 return
             if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
                 return
-            close_old_connections()
             if self.running and job is None:
                 time.sleep(self.interval)
