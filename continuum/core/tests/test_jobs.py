@@ -6,11 +6,13 @@ import datetime as dt
 import pytest
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
 from continuum.care import tasks as care_tasks
 from continuum.core import jobs
+from continuum.core import tasks as core_tasks
 
 HAPPENED: list[str] = []
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -91,3 +93,22 @@ def test_with_the_immediate_backend_the_job_runs_after_the_commit(django_capture
             raise Boom
     assert HAPPENED == ["after"]
     assert not DBTaskResult.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_daily_prune_deletes_old_finished_jobs_and_keeps_recent_ones_and_failures():
+    assert {p.name: p.every for p in jobs.periodic_jobs()}["core.prune_jobs"] == dt.timedelta(days=1)
+    now = timezone.now()
+    ages = {
+        "old": (15, "SUCCESSFUL"),
+        "recent": (13, "SUCCESSFUL"),
+        "failure": (30, "FAILED"),
+        "ready": (None, "READY"),
+    }
+    for word, (days, status) in ages.items():
+        result = remember.enqueue(word)
+        finished = now - dt.timedelta(days=days) if days is not None else None
+        DBTaskResult.objects.filter(pk=result.id).update(status=status, finished_at=finished)
+    core_tasks.prune_job_results.call()
+    kept = sorted(job.args_kwargs["args"][0] for job in DBTaskResult.objects.all())
+    assert kept == ["failure", "ready", "recent"]
