@@ -4,6 +4,7 @@ it commits, and never when it rolls back."""
 import datetime as dt
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -112,3 +113,11 @@ def test_the_daily_prune_deletes_old_finished_jobs_and_keeps_recent_ones_and_fai
     core_tasks.prune_job_results.call()
     kept = sorted(job.args_kwargs["args"][0] for job in DBTaskResult.objects.all())
     assert kept == ["failure", "ready", "recent"]
+
+
+@pytest.mark.parametrize(
+    "arguments", [["--interval", "-1"], ["--tick", "100000"], ["--max-tasks", "0"]], ids=str
+)
+def test_the_worker_command_refuses_bad_options(arguments):
+    with pytest.raises(CommandError):
+        call_command("worker", *arguments)
