@@ -52,8 +52,15 @@ browser:
 demo: install assets
 	CONTINUUM_DEMO=1 $(BIN)/continuum migrate --verbosity 0
 	CONTINUUM_DEMO=1 $(BIN)/continuum synth --reset --cases $${CASES:-2000} --seed $${SEED:-7}
-	@echo "Serving the demo at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	CONTINUUM_DEMO=1 $(BIN)/continuum demoserver --port $(PORT)
+	@echo "Serving the demo at http://127.0.0.1:$(PORT)/ with a background worker (Ctrl-C stops both)"
+	@# The worker runs beside the server, in a session of its own so that Ctrl-C reaches the server
+	@# only; when the server stops, the worker gets TERM (it finishes the job it runs, then stops).
+	@# If the worker dies, the server keeps serving and a watcher (its own session too) logs it.
+	@export CONTINUUM_DEMO=1; \
+	setsid $(BIN)/continuum worker & worker=$$!; \
+	setsid bash -c 'tail --pid=$$1 -f /dev/null; echo "$$(date -u +%FT%TZ) ERROR demo: the worker stopped; the server goes on without it" >&2' watch $$worker & watch=$$!; \
+	trap 'kill $$watch 2>/dev/null; kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(BIN)/continuum demoserver --port $(PORT)
 
 test: install assets browser
 	CONTINUUM_URL_COVERAGE=1 $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "continuum.core",
     "continuum.access",
     "continuum.people",
@@ -275,6 +277,17 @@ LOGGING: dict[str, Any] = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# Background jobs (continuum/core/jobs.py, `continuum worker`): django-tasks with its database
+# backend, so a job is a row of this database, claimed atomically by a worker; no broker.
+TASKS: dict[str, Any] = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
+# A job claimed this long ago and never finished is taken to belong to a dead worker and made
+# ready again (continuum/core/worker.py); longer than any job runs. After JOB_MAX_ATTEMPTS claims
+# it is marked failed instead.
+JOB_STALE_SECONDS = env_int("CONTINUUM_JOB_STALE_SECONDS", 30 * 60, minimum=60, maximum=24 * 3600)
+JOB_MAX_ATTEMPTS = 3
 
 # The demo personas' shared password; when unset, `continuum synth` makes one up and prints it.
 DEMO_PASSWORD = env_str("CONTINUUM_DEMO_PASSWORD", "")

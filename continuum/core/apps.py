@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 
 
@@ -7,4 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from continuum.core import checks  # noqa: F401  (registers the system checks)
+        from continuum.core import (
+            checks,  # noqa: F401  (registers the system checks)
+            jobs,
+            tasks,
+        )
+
+        jobs.register_periodic("core.prune_jobs", task=tasks.prune_job_results, every=dt.timedelta(days=1))

@@ -49,3 +49,30 @@ class Versioned(TimeStamped):
 
     class Meta:
         abstract = True
+
+
+class PeriodicJob(models.Model):
+    """The schedule of one periodic job (continuum/core/jobs.py): when its next slot starts.
+
+    A worker enqueues a due job by moving `next_run_at` on to the following slot in the same
+    transaction that writes the job's row, and only if `next_run_at` still holds the value it
+    read (continuum/core/worker.py): of two workers that find the same slot due, one enqueues it.
+    """
+
+    name = models.CharField(max_length=64, primary_key=True)
+    next_run_at = models.DateTimeField()
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+    last_task_id = models.CharField(max_length=64, blank=True, default="")
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        "name": Sensitivity.PUBLIC,
+        "next_run_at": Sensitivity.PUBLIC,
+        "last_enqueued_at": Sensitivity.PUBLIC,
+        "last_task_id": Sensitivity.PUBLIC,
+    }
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (next {self.next_run_at.isoformat()})"

@@ -1,10 +1,11 @@
 """`continuum care_reminders`: remind of service referrals that wait too long.
 
-Meant to run every hour, from cron (`0 * * * * continuum care_reminders`) or the worker's
-schedule. For each referral that waits longer than its stage allows (sent and not answered: 2
-days; waitlisted: 14 days; accepted and not started: 7 days; continuum/care/models.py
-WAIT_LIMITS) it records one ReferralReminder, a journey event and an audit row, once per referral
-and stage: running it again creates nothing more. It prints counts only, never a person's details.
+`continuum worker` does this work every hour, as the periodic job `care.reminders`
+(continuum/care/tasks.py, registered in CareConfig.ready); this command does it at once. For
+each referral that waits longer than its stage allows (sent and not answered: 2 days;
+waitlisted: 14 days; accepted and not started: 7 days; continuum/care/models.py WAIT_LIMITS) it
+records one ReferralReminder, a journey event and an audit row, once per referral and stage:
+running it again creates nothing more. It prints counts only, never a person's details.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from continuum.care.actions import referral_reminders_record
 
 class Command(BaseCommand):
     help = (
-        "Record a reminder for each service referral that waits too long at its stage (run hourly; "
-        "running it twice creates nothing more)."
+        "Record a reminder for each service referral that waits too long at its stage (the worker "
+        "does it hourly; running it twice creates nothing more)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
