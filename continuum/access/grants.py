@@ -175,17 +175,31 @@ def rebuild(*, cases: Iterable[Any] | None = None, analyze: bool = False, regist
     written. `registry` is a migration's historical models."""
     grant_model = registry.get_model("access", "CaseGrant")
     case_ids = None if cases is None else [getattr(case, "pk", case) for case in cases]
+    bulk = case_ids is None and connection.vendor == "postgresql"
+    if bulk:
+        # The whole table: empty it, load it without indexes, then build each index in one sort
+        # (all in one transaction: requests wait for it, and never see a half-built table).
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {connection.ops.quote_name(grant_model._meta.db_table)}")
+        with connection.schema_editor(atomic=False) as editor:
+            for index in grant_model._meta.indexes:
+                editor.remove_index(grant_model, index)
+            for constraint in grant_model._meta.constraints:
+                editor.remove_constraint(grant_model, constraint)
+    elif case_ids is None:
+        grant_model._default_manager.all().delete()
     if case_ids is None:
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"TRUNCATE {connection.ops.quote_name(grant_model._meta.db_table)}")
-        else:
-            grant_model._default_manager.all().delete()
         where = Q()
     else:
         grant_model._default_manager.filter(case_id__in=case_ids).delete()
         where = Q(case_id__in=case_ids)
     written = sum(_insert(source, where, registry) for source in SOURCES)
+    if bulk:
+        with connection.schema_editor(atomic=False) as editor:
+            for index in grant_model._meta.indexes:
+                editor.add_index(grant_model, index)
+            for constraint in grant_model._meta.constraints:
+                editor.add_constraint(grant_model, constraint)
     if analyze and connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(grant_model._meta.db_table)}")

@@ -319,10 +319,19 @@ class CaseGrant(models.Model):
     removed team member or a revoked consent has no grant at all. `continuum access grants
     --check` compares the table with the source rows; `--rebuild` recomputes it."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+", db_index=False)
+    # Derived rows: the source rows hold the foreign keys; these are not checked again by the
+    # database (a bulk rebuild would check millions of them), and deleting a case, user or
+    # agency through Django still deletes its grants.
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     relationship = models.CharField(max_length=16, choices=GrantRelationship.choices)
-    user = models.ForeignKey(User, null=True, on_delete=models.CASCADE, related_name="+", db_index=False)
-    agency = models.ForeignKey(Agency, null=True, on_delete=models.CASCADE, related_name="+", db_index=False)
+    user = models.ForeignKey(
+        User, null=True, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    agency = models.ForeignKey(
+        Agency, null=True, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     valid_from = models.DateTimeField(null=True)
     valid_until = models.DateTimeField(null=True)
     source = models.CharField(max_length=16, choices=GrantSource.choices)

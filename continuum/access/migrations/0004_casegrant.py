@@ -5,13 +5,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def fill_grants(apps, schema_editor):
-    """The grants of the rows that exist already (the same bulk rebuild as the command)."""
-    from continuum.access import grants
-
-    grants.rebuild(registry=apps)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -29,14 +22,13 @@ class Migration(migrations.Migration):
                 ('valid_until', models.DateTimeField(null=True)),
                 ('source', models.CharField(choices=[('team_member', 'Case team member'), ('mandated_report', 'Mandated report'), ('consent', 'Consent'), ('court_order', 'Court order'), ('break_glass', 'Break-glass grant')], max_length=16)),
                 ('source_id', models.BigIntegerField()),
-                ('agency', models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='access.agency')),
-                ('case', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
-                ('user', models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('agency', models.ForeignKey(db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='access.agency')),
+                ('case', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
+                ('user', models.ForeignKey(db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
                 'indexes': [models.Index(condition=models.Q(('user__isnull', False)), fields=['user', 'relationship', 'case', 'valid_from', 'valid_until'], name='grant_user_rel_case'), models.Index(condition=models.Q(('agency__isnull', False)), fields=['agency', 'relationship', 'case', 'valid_from', 'valid_until'], name='grant_agency_rel_case'), models.Index(fields=['case', 'relationship'], name='grant_case_rel')],
                 'constraints': [models.UniqueConstraint(fields=('source', 'source_id', 'relationship'), name='grant_one_per_source'), models.CheckConstraint(condition=models.Q(('user__isnull', False), ('agency__isnull', False), _connector='OR'), name='grant_has_holder')],
             },
         ),
-        migrations.RunPython(fill_grants, migrations.RunPython.noop),
     ]
