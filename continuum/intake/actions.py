@@ -144,15 +144,14 @@ def referral_to_case(*, actor: User, referral: Referral) -> Case:
     )
     membership = getattr(actor, "membership", None)
     if membership is not None:
-        grants.refresh(
-            CaseTeamMember.objects.create(
-                case=case,
-                user=actor,
-                agency_id=membership.agency_id,
-                team_role=TeamRole.COORDINATOR if membership.role == "coordinator" else TeamRole.OTHER,
-                added_by=actor,
-            )
+        member = CaseTeamMember.objects.create(
+            case=case,
+            user=actor,
+            agency_id=membership.agency_id,
+            team_role=TeamRole.COORDINATOR if membership.role == "coordinator" else TeamRole.OTHER,
+            added_by=actor,
         )
+        grants.refresh(member)
     locked.case = case
     locked.status = ReferralStatus.CONVERTED
     locked.save(update_fields=["case", "status", "version", "updated_at"])
