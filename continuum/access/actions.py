@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from continuum.access import grants
 from continuum.access.models import Agency, BreakGlassGrant, Consent, Role, User
 from continuum.audit import log as audit
 from continuum.cases.models import Case, CaseParticipant, ParticipantRole
@@ -82,6 +83,7 @@ def consent_record(
         signed_by=signed_by,
         signer_relationship=signer_relationship,
     )
+    grants.refresh(consent)
     audit.record(
         actor=actor,
         action="consent_grant",
@@ -110,6 +112,7 @@ def consent_revoke(*, actor: User, consent: Consent, method: str) -> Consent:
     locked.revoked_by = actor
     locked.revocation_method = method
     locked.save(update_fields=["revoked_at", "revoked_by", "revocation_method"])
+    grants.refresh(locked)
     audit.record(
         actor=actor,
         action="consent_revoke",
@@ -146,6 +149,7 @@ def break_glass_start(*, actor: User, case: Case, reason: str) -> BreakGlassGran
         started_at=now,
         expires_at=now + dt.timedelta(minutes=BREAK_GLASS_MINUTES),
     )
+    grants.refresh(grant)
     audit.record(
         actor=actor, action="break_glass_start", obj=grant, case_id=case.pk, fields=["reason"], flagged=True
     )

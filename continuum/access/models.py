@@ -286,3 +286,95 @@ class ApiToken(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix})"
+
+
+class GrantRelationship(models.TextChoices):
+    """The relationships with a case that come from rows of their own (policy.yaml names them)."""
+
+    CASE_TEAM = "case_team", "On the case team"
+    AGENCY_ON_TEAM = "agency_on_team", "Agency on the case team"
+    MANDATED_REPORT = "mandated_report", "Mandated report to the agency"
+    CONSENT = "consent", "Consent naming the agency"
+    COURT_ORDER = "court_order", "Court order naming the agency"
+    BREAK_GLASS = "break_glass", "Break-glass access"
+
+
+class GrantSource(models.TextChoices):
+    """The kind of row a grant comes from (with `source_id`, its provenance)."""
+
+    TEAM_MEMBER = "team_member", "Case team member"
+    MANDATED_REPORT = "mandated_report", "Mandated report"
+    CONSENT = "consent", "Consent"
+    COURT_ORDER = "court_order", "Court order"
+    BREAK_GLASS = "break_glass", "Break-glass grant"
+
+
+class CaseGrant(models.Model):
+    """One relationship a user or an agency has with a case, derived from one source row and kept
+    by the actions that change that row, in the same transaction (continuum/access/grants.py).
+
+    The policy reads this table instead of the source rows, so a restricted list is one indexed
+    semi-join. A grant is in force while `valid_from <= now < valid_until` (an empty bound is
+    open), so consent and court-order expiry and the 60 minutes of break-glass need no job; a
+    removed team member or a revoked consent has no grant at all. `continuum access grants
+    --check` compares the table with the source rows; `--rebuild` recomputes it."""
+
+    # Derived rows: the source rows hold the foreign keys; these are not checked again by the
+    # database (a bulk rebuild would check millions of them), and deleting a case, user or
+    # agency through Django still deletes its grants.
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    relationship = models.CharField(max_length=16, choices=GrantRelationship.choices)
+    user = models.ForeignKey(
+        User, null=True, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    agency = models.ForeignKey(
+        Agency, null=True, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    valid_from = models.DateTimeField(null=True)
+    valid_until = models.DateTimeField(null=True)
+    source = models.CharField(max_length=16, choices=GrantSource.choices)
+    source_id = models.BigIntegerField()
+
+    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
+        "id": Sensitivity.PUBLIC,
+        "case": Sensitivity.PUBLIC,
+        "relationship": Sensitivity.CASE_FACT,
+        "user": Sensitivity.CASE_FACT,
+        "agency": Sensitivity.CASE_FACT,
+        "valid_from": Sensitivity.CASE_FACT,
+        "valid_until": Sensitivity.CASE_FACT,
+        "source": Sensitivity.CASE_FACT,
+        "source_id": Sensitivity.PUBLIC,
+    }
+
+    class Meta:
+        indexes = [
+            # "the cases where user U has relationship R now" (team, break-glass)
+            models.Index(
+                fields=["user", "relationship", "case", "valid_from", "valid_until"],
+                condition=models.Q(user__isnull=False),
+                name="grant_user_rel_case",
+            ),
+            # "the cases where agency A has relationship R now" (agency on team, report, consent, order)
+            models.Index(
+                fields=["agency", "relationship", "case", "valid_from", "valid_until"],
+                condition=models.Q(agency__isnull=False),
+                name="grant_agency_rel_case",
+            ),
+            # one case's relationships (the case page), and deleting a case's grants
+            models.Index(fields=["case", "relationship"], name="grant_case_rel"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id", "relationship"], name="grant_one_per_source"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | models.Q(agency__isnull=False),
+                name="grant_has_holder",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.relationship} on {self.case_id}"

@@ -30,6 +30,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.http import Http404
 from django.utils import timezone
 
+from continuum.access import grants
 from continuum.core.sensitivity import InfoCategory
 
 if TYPE_CHECKING:
@@ -182,10 +183,10 @@ def actor_of(user: Any) -> Actor | None:
     return Actor(user.pk, membership.role, membership.agency_id, membership.agency.region_id)
 
 
-def _relationship_expression(name: str, actor: Actor, now: dt.datetime) -> Q | Exists:
-    from continuum.access.models import BreakGlassGrant, Consent
-    from continuum.cases.models import CaseTeamMember, CourtOrder, MandatedReport
-
+def _relationship_expression(name: str, actor: Actor, now: dt.datetime) -> Q:
+    """The condition under which `actor` has relationship `name` with a case: a filter on the
+    case's own columns, or, for the relationships of the grants index (grants.RELATIONSHIPS), a
+    filter on `access.CaseGrant` rows (see _condition, which joins those once)."""
     nothing = Q(pk__in=[])
     if name == ANY:
         return ~nothing
@@ -193,37 +194,33 @@ def _relationship_expression(name: str, actor: Actor, now: dt.datetime) -> Q | E
         return Q(region_id=actor.region_id) if actor.region_id is not None else nothing
     if name == "minor_in_region":
         return Q(region_id=actor.region_id, age_group="minor") if actor.region_id is not None else nothing
-    if name == "case_team":
-        return Exists(
-            CaseTeamMember.objects.filter(case=OuterRef("pk"), user_id=actor.user_id, removed_at=None)
-        )
-    if name == "agency_on_team":
-        return Exists(
-            CaseTeamMember.objects.filter(case=OuterRef("pk"), agency_id=actor.agency_id, removed_at=None)
-        )
-    if name == "mandated_report":
-        return Exists(MandatedReport.objects.filter(case=OuterRef("pk"), agency_id=actor.agency_id))
-    if name == "consent":
-        return Exists(
-            Consent.objects.filter(
-                case=OuterRef("pk"),
-                agency_id=actor.agency_id,
-                revoked_at=None,
-                granted_at__lte=now,
-                expires_at__gt=now,
-            )
-        )
-    if name == "court_order":
-        return Exists(
-            CourtOrder.objects.filter(case=OuterRef("pk"), agency_id=actor.agency_id, expires_at__gt=now)
-        )
-    if name == "break_glass":
-        return Exists(
-            BreakGlassGrant.objects.filter(
-                case=OuterRef("pk"), user_id=actor.user_id, started_at__lte=now, expires_at__gt=now
-            )
-        )
+    if name in grants.USER_HELD:
+        return Q(relationship=name, user_id=actor.user_id)
+    if name in grants.RELATIONSHIPS:
+        return Q(relationship=name, agency_id=actor.agency_id)
     raise ImproperlyConfigured(f"no such relationship: {name}")
+
+
+def _any_of(conditions: Iterable[Q]) -> Q | None:
+    combined: Q | None = None
+    for condition in conditions:
+        combined = condition if combined is None else combined | condition
+    return combined
+
+
+def _condition(names: Iterable[str], actor: Actor, now: dt.datetime) -> Q:
+    """Cases where any of the relationships `names` holds: the case's columns, OR'd with one
+    semi-join on the grants in force (an index join, not one sub-plan per relationship)."""
+    ordered = sorted(names)
+    on_case = _any_of(
+        _relationship_expression(n, actor, now) for n in ordered if n not in grants.RELATIONSHIPS
+    )
+    on_grants = _any_of(_relationship_expression(n, actor, now) for n in ordered if n in grants.RELATIONSHIPS)
+    granted = (
+        Q(pk__in=grants.in_force(now).filter(on_grants).values("case_id")) if on_grants is not None else None
+    )
+    combined = _any_of(c for c in (on_case, granted) if c is not None)
+    return combined if combined is not None else Q(pk__in=[])
 
 
 CaseQS = TypeVar("CaseQS", bound="QuerySet[Case]")
@@ -245,12 +242,7 @@ def restrict_cases(queryset: CaseQS, user: Any, action: str, *, showing: str | N
             names = frozenset(n for n in names if showing in rules.grants.get(n, frozenset()) - rules.never)
         if not names:
             return queryset.none()
-        now = clock()
-        condition = Q()
-        for index, name in enumerate(sorted(names)):
-            expression = _relationship_expression(name, actor, now)
-            condition = Q(expression) if index == 0 else condition | Q(expression)
-        return queryset.filter(condition)
+        return queryset.filter(_condition(names, actor, clock()))
     except Exception:
         logger.exception("policy error while restricting cases; denying")
         return queryset.none()
@@ -267,9 +259,14 @@ def relationships_with(
         return frozenset()
     moment = now or clock()
     names = sorted(policy().relationships - {ANY})
+    held = grants.in_force(moment).filter(case_id=OuterRef("pk"))
     annotations = {
-        f"rel_{name}": ExpressionWrapper(
-            Q(_relationship_expression(name, actor, moment)), output_field=BooleanField()
+        f"rel_{name}": (
+            Exists(held.filter(_relationship_expression(name, actor, moment)))
+            if name in grants.RELATIONSHIPS
+            else ExpressionWrapper(
+                Q(_relationship_expression(name, actor, moment)), output_field=BooleanField()
+            )
         )
         for name in names
     }

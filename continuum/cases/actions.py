@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from continuum.access import grants
 from continuum.access.models import Agency, Role, User
 from continuum.audit import log as audit
 from continuum.cases.classification import AgeGroup, age_group_of, combine_types, trafficking_type_of
@@ -85,6 +86,7 @@ def court_order_record(
         expires_at=expires_at,
         recorded_by=actor,
     )
+    grants.refresh(order)
     Task.objects.create(
         case=case,
         kind=TaskKind.TELL_SURVIVOR_OF_COURT_ORDER,
@@ -141,13 +143,14 @@ def task_complete(*, actor: User, task: Task, advocate: User | None = None) -> T
             raise ValidationError({"advocate": _("Choose the advocate who takes the case.")})
         if membership.agency_id != locked.agency_id:
             raise ValidationError({"advocate": _("The advocate must work for the agency the task is for.")})
-        CaseTeamMember.objects.create(
+        member = CaseTeamMember.objects.create(
             case=locked.case,
             user=advocate,
             agency_id=membership.agency_id,
             team_role=TeamRole.ADVOCATE,
             added_by=actor,
         )
+        grants.refresh(member)
         journey_record(
             case_id=locked.case_id,
             kind=EventKind.ADVOCATE_ASSIGNED,
@@ -306,6 +309,7 @@ def team_add(*, actor: User, case: Case, user: User | None, agency: Agency, team
     member = CaseTeamMember.objects.create(
         case=case, user=user, agency=agency, team_role=team_role, added_by=actor
     )
+    grants.refresh(member)
     audit.record(
         actor=actor,
         action="create",
@@ -328,6 +332,7 @@ def team_remove(*, actor: User, member: CaseTeamMember) -> CaseTeamMember:
     if locked.removed_at is None:
         locked.removed_at = timezone.now()
         locked.save(update_fields=["removed_at", "updated_at"])
+        grants.refresh(locked)
         audit.record(actor=actor, action="update", obj=locked, case_id=locked.case_id, fields=["removed_at"])
     return locked
 

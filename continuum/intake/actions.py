@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from continuum.access import grants
 from continuum.access.models import Agency, AgencyKind, Region, User
 from continuum.audit import log as audit
 from continuum.cases.models import (
@@ -143,13 +144,14 @@ def referral_to_case(*, actor: User, referral: Referral) -> Case:
     )
     membership = getattr(actor, "membership", None)
     if membership is not None:
-        CaseTeamMember.objects.create(
+        member = CaseTeamMember.objects.create(
             case=case,
             user=actor,
             agency_id=membership.agency_id,
             team_role=TeamRole.COORDINATOR if membership.role == "coordinator" else TeamRole.OTHER,
             added_by=actor,
         )
+        grants.refresh(member)
     locked.case = case
     locked.status = ReferralStatus.CONVERTED
     locked.save(update_fields=["case", "status", "version", "updated_at"])

@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
+from continuum.access import grants
 from continuum.access.models import Agency, AgencyKind, User
 from continuum.audit import log as audit
 from continuum.cases.models import Case, CaseTeamMember, MandatedReport, Task, TaskKind, TeamRole
@@ -137,6 +138,7 @@ def route_case(
                                 due_at=moment + dt.timedelta(hours=24),
                             )
                         )
+                        grants.refresh(outcome.reports[-1])
                 elif kind == "team":
                     if not CaseTeamMember.objects.filter(case=case, agency=agency, removed_at=None).exists():
                         outcome.team.append(
@@ -144,6 +146,7 @@ def route_case(
                                 case=case, agency=agency, team_role=params["team_role"], added_by=actor
                             )
                         )
+                        grants.refresh(outcome.team[-1])
                 elif not Task.objects.filter(
                     case=case, kind=params["kind"], agency=agency, done_at=None
                 ).exists():

@@ -23,6 +23,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from faker import Faker
 
+from continuum.access import grants
 from continuum.access.models import (
     Agency,
     Consent,
@@ -370,6 +371,7 @@ class Generator:
                 self._write(batch)
             self.progress(f"{year}: {count} cases, {arrests.get(year, 0)} arrests")
         self._reset_sequences()
+        grants.rebuild(analyze=True)  # the access index of the rows written above, in bulk
         return self.summary
 
     def _allocate_arrests(self, days: list[dt.date], arrests: int, last: dt.date) -> Counter[int]:

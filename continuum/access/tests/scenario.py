@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from continuum.access import grants
 from continuum.access.models import Agency, Consent, User
 from continuum.access.tests import oracle
 from continuum.cases.models import Case, CaseParticipant, CaseTeamMember, CourtOrder, MandatedReport
@@ -92,6 +93,7 @@ def build() -> dict[str, Case]:
             revoked_at=revoked,
         )
     assert all(picked.values()), picked
+    grants.rebuild(cases=picked.values())  # the consents above bypass consent_record
     return picked
 
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from continuum.access import actions
+from continuum.access import actions, grants
 from continuum.access.models import Agency
 from continuum.access.testing import sign_in
 from continuum.cases.actions import note_add
@@ -33,6 +33,7 @@ def seeded(persona):
         CaseTeamMember.objects.get_or_create(
             case=case, user=user, agency=user.membership.agency, defaults={"team_role": "other"}
         )
+    grants.rebuild(cases=[case])  # the members above bypass team_add
     survivor = CaseParticipant.objects.get(case=case, role="survivor").person
     survivor.health_notes = HEALTH_CANARY
     survivor.current_location = LOCATION_CANARY

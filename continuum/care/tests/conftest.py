@@ -9,6 +9,7 @@ import itertools
 import pytest
 from django.utils import timezone
 
+from continuum.access import grants
 from continuum.access.models import Agency, AgencyKind, Consent, Region, User
 from continuum.care.models import ProviderService
 from continuum.cases.models import Case, CaseParticipant, ParticipantRole
@@ -51,7 +52,7 @@ def make_consent(
     revoked: dt.timedelta | None = None,
 ) -> Consent:
     now = timezone.now()
-    return Consent.objects.create(
+    consent = Consent.objects.create(
         case=case,
         survivor=survivor,
         agency=agency,
@@ -64,6 +65,8 @@ def make_consent(
         signer_relationship="self",
         revoked_at=None if revoked is None else now + revoked,
     )
+    grants.refresh(consent)  # made without consent_record
+    return consent
 
 
 def make_provider(region: Region, name: str | None = None) -> Agency:

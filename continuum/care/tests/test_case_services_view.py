@@ -4,6 +4,7 @@ or record the need as unmet."""
 import pytest
 from django.urls import reverse
 
+from continuum.access import grants
 from continuum.access.testing import sign_in
 from continuum.care.models import ServiceReferral, UnmetNeed
 from continuum.cases.models import CaseTeamMember
@@ -13,9 +14,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def on_team(case, advocate):
-    CaseTeamMember.objects.create(
+    member = CaseTeamMember.objects.create(
         case=case, user=advocate, agency=advocate.membership.agency, team_role="advocate"
     )
+    grants.refresh(member)  # made without team_add
     return case
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from continuum.access import grants
 from continuum.cases.models import Case, CaseParticipant, CaseTeamMember
 from continuum.conftest import TEST_PASSWORD
 from continuum.journeys.models import EventKind, JourneyEvent
@@ -27,6 +28,7 @@ def case():
     ).exclude(team__user__username="advocate")
     case = candidates.order_by("reference").first()
     CaseTeamMember.objects.filter(case=case).exclude(user__username="coordinator").delete()
+    grants.rebuild(cases=[case])  # the rows went without team_remove
     # The synthetic world may have investigated the case already; in this journey the detective opens it.
     Prosecution.objects.filter(case=case).delete()
     Investigation.objects.filter(case=case).delete()

@@ -1,5 +1,6 @@
 import pytest
 
+from continuum.access import grants
 from continuum.cases.models import Case, CaseTeamMember
 
 
@@ -12,7 +13,8 @@ def team_case(persona):
         .order_by("reference")
         .first()
     )
-    CaseTeamMember.objects.get_or_create(
+    member, _ = CaseTeamMember.objects.get_or_create(
         case=case, user=detective, agency=detective.membership.agency, defaults={"team_role": "investigator"}
     )
+    grants.refresh(member)  # made without team_add
     return case

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from continuum.access import grants
 from continuum.access.models import Town, User
 from continuum.access.testing import sign_in
 from continuum.cases import actions
@@ -103,6 +104,7 @@ def test_the_coordinator_builds_the_case_team(client, persona):
     case = _case()
     advocate = persona("advocate")
     CaseTeamMember.objects.filter(case=case, user=advocate).delete()
+    grants.rebuild(cases=[case])  # the rows went without team_remove
     sign_in(client, persona("coordinator"))
     response = client.post(
         reverse("cases:team", args=[case.pk]), {"member": advocate.pk, "team_role": "advocate"}
