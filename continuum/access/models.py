@@ -20,8 +20,8 @@ class Region(TimeStamped):
     name = models.CharField(max_length=120, unique=True)
 
     FIELD_CATEGORIES: ClassVar[FieldCategories] = {
-        "created_at": SystemCategory.REFERENCE,
-        "updated_at": SystemCategory.REFERENCE,
+        "created_at": SystemCategory.SYSTEM,
+        "updated_at": SystemCategory.SYSTEM,
         "id": SystemCategory.REFERENCE,
         "code": SystemCategory.REFERENCE,
         "name": SystemCategory.REFERENCE,
@@ -39,8 +39,8 @@ class Town(TimeStamped):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="towns")
 
     FIELD_CATEGORIES: ClassVar[FieldCategories] = {
-        "created_at": SystemCategory.REFERENCE,
-        "updated_at": SystemCategory.REFERENCE,
+        "created_at": SystemCategory.SYSTEM,
+        "updated_at": SystemCategory.SYSTEM,
         "id": SystemCategory.REFERENCE,
         "name": SystemCategory.REFERENCE,
         "region": SystemCategory.REFERENCE,
@@ -83,8 +83,8 @@ class Agency(TimeStamped):
     labor_partner = models.BooleanField(default=False)
 
     FIELD_CATEGORIES: ClassVar[FieldCategories] = {
-        "created_at": SystemCategory.REFERENCE,
-        "updated_at": SystemCategory.REFERENCE,
+        "created_at": SystemCategory.SYSTEM,
+        "updated_at": SystemCategory.SYSTEM,
         "id": SystemCategory.REFERENCE,
         "name": SystemCategory.REFERENCE,
         "kind": SystemCategory.REFERENCE,

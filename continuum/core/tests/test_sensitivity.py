@@ -1,4 +1,5 @@
-from continuum.cases.models import Case
+from continuum.access.models import Region
+from continuum.cases.models import Case, Exploitation
 from continuum.core.checks import every_field_has_a_category
 from continuum.core.sensitivity import (
     InfoCategory,
@@ -9,6 +10,7 @@ from continuum.core.sensitivity import (
     level_of_category,
     sensitivity_of,
 )
+from continuum.intake.models import Tip
 from continuum.people.models import Person
 
 
@@ -52,6 +54,18 @@ def test_the_fields_the_two_old_lists_disagreed_on_take_the_stricter_reading():
     assert category_of(Person, "mailing_country") == InfoCategory.CONTACT
     for name in ("citizenship", "marital_status", "mailing_country"):
         assert sensitivity_of(Person, name) == Sensitivity.IDENTIFYING
+    # A category has one level: the strictest any of its fields had (free text about what
+    # happened was privileged; where a survivor is now is the most dangerous field).
+    assert (
+        sensitivity_of(Exploitation, "types")
+        == sensitivity_of(Tip, "what_happened")
+        == Sensitivity.PRIVILEGED
+    )
+    assert (
+        sensitivity_of(Tip, "where") == sensitivity_of(Person, "current_location") == Sensitivity.PRIVILEGED
+    )
+    assert sensitivity_of(Region, "name") == Sensitivity.PUBLIC
+    assert sensitivity_of(Region, "created_at") == Sensitivity.CASE_FACT
 
 
 def test_fields_up_to_a_level_leave_out_identifying_ones():
