@@ -10,7 +10,7 @@ from django.db import models
 
 from continuum.core.htcds import OrgType
 from continuum.core.models import TimeStamped
-from continuum.core.sensitivity import Sensitivity
+from continuum.core.sensitivity import FieldCategories, InfoCategory, SystemCategory
 
 
 class Region(TimeStamped):
@@ -19,11 +19,12 @@ class Region(TimeStamped):
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=120, unique=True)
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **TimeStamped.BASE_SENSITIVITY,
-        "id": Sensitivity.PUBLIC,
-        "code": Sensitivity.PUBLIC,
-        "name": Sensitivity.PUBLIC,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        "created_at": SystemCategory.SYSTEM,
+        "updated_at": SystemCategory.SYSTEM,
+        "id": SystemCategory.REFERENCE,
+        "code": SystemCategory.REFERENCE,
+        "name": SystemCategory.REFERENCE,
     }
 
     class Meta:
@@ -37,11 +38,12 @@ class Town(TimeStamped):
     name = models.CharField(max_length=120)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="towns")
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **TimeStamped.BASE_SENSITIVITY,
-        "id": Sensitivity.PUBLIC,
-        "name": Sensitivity.PUBLIC,
-        "region": Sensitivity.PUBLIC,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        "created_at": SystemCategory.SYSTEM,
+        "updated_at": SystemCategory.SYSTEM,
+        "id": SystemCategory.REFERENCE,
+        "name": SystemCategory.REFERENCE,
+        "region": SystemCategory.REFERENCE,
     }
 
     class Meta:
@@ -80,15 +82,16 @@ class Agency(TimeStamped):
     # Partners of a region's labor-trafficking response (routing adds them to labor cases).
     labor_partner = models.BooleanField(default=False)
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **TimeStamped.BASE_SENSITIVITY,
-        "id": Sensitivity.PUBLIC,
-        "name": Sensitivity.PUBLIC,
-        "kind": Sensitivity.PUBLIC,
-        "org_type": Sensitivity.PUBLIC,
-        "region": Sensitivity.PUBLIC,
-        "town": Sensitivity.PUBLIC,
-        "labor_partner": Sensitivity.PUBLIC,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        "created_at": SystemCategory.SYSTEM,
+        "updated_at": SystemCategory.SYSTEM,
+        "id": SystemCategory.REFERENCE,
+        "name": SystemCategory.REFERENCE,
+        "kind": SystemCategory.REFERENCE,
+        "org_type": SystemCategory.REFERENCE,
+        "region": SystemCategory.REFERENCE,
+        "town": SystemCategory.REFERENCE,
+        "labor_partner": SystemCategory.REFERENCE,
     }
 
     class Meta:
@@ -116,18 +119,18 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     """A staff account. Names and e-mail are the staff member's own, not a survivor's."""
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        "id": Sensitivity.PUBLIC,
-        "password": Sensitivity.PRIVILEGED,
-        "last_login": Sensitivity.CASE_FACT,
-        "is_superuser": Sensitivity.PUBLIC,
-        "username": Sensitivity.PUBLIC,
-        "first_name": Sensitivity.CASE_FACT,
-        "last_name": Sensitivity.CASE_FACT,
-        "email": Sensitivity.CASE_FACT,
-        "is_staff": Sensitivity.PUBLIC,
-        "is_active": Sensitivity.PUBLIC,
-        "date_joined": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        "id": SystemCategory.SYSTEM,
+        "password": SystemCategory.CREDENTIAL,
+        "last_login": SystemCategory.SYSTEM,
+        "is_superuser": SystemCategory.SYSTEM,
+        "username": SystemCategory.SYSTEM,
+        "first_name": SystemCategory.SYSTEM,
+        "last_name": SystemCategory.SYSTEM,
+        "email": SystemCategory.SYSTEM,
+        "is_staff": SystemCategory.SYSTEM,
+        "is_active": SystemCategory.SYSTEM,
+        "date_joined": SystemCategory.SYSTEM,
     }
 
     @property
@@ -144,13 +147,14 @@ class Membership(TimeStamped):
     role = models.CharField(max_length=32, choices=Role.choices)
     active = models.BooleanField(default=True)
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **TimeStamped.BASE_SENSITIVITY,
-        "id": Sensitivity.PUBLIC,
-        "user": Sensitivity.PUBLIC,
-        "agency": Sensitivity.PUBLIC,
-        "role": Sensitivity.PUBLIC,
-        "active": Sensitivity.PUBLIC,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        "created_at": SystemCategory.SYSTEM,
+        "updated_at": SystemCategory.SYSTEM,
+        "id": SystemCategory.SYSTEM,
+        "user": SystemCategory.SYSTEM,
+        "agency": SystemCategory.SYSTEM,
+        "role": SystemCategory.SYSTEM,
+        "active": SystemCategory.SYSTEM,
     }
 
     def __str__(self) -> str:
@@ -189,22 +193,22 @@ class Consent(TimeStamped):
     revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     revocation_method = models.CharField(max_length=20, choices=ConsentMethod.choices, blank=True)
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **TimeStamped.BASE_SENSITIVITY,
-        "id": Sensitivity.PUBLIC,
-        "case": Sensitivity.PUBLIC,
-        "survivor": Sensitivity.PUBLIC,
-        "agency": Sensitivity.CASE_FACT,
-        "categories": Sensitivity.CASE_FACT,
-        "method": Sensitivity.CASE_FACT,
-        "granted_at": Sensitivity.CASE_FACT,
-        "expires_at": Sensitivity.CASE_FACT,
-        "recorded_by": Sensitivity.CASE_FACT,
-        "signed_by": Sensitivity.PUBLIC,
-        "signer_relationship": Sensitivity.CASE_FACT,
-        "revoked_at": Sensitivity.CASE_FACT,
-        "revoked_by": Sensitivity.CASE_FACT,
-        "revocation_method": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **TimeStamped.BASE_FIELD_CATEGORIES,
+        "id": InfoCategory.CASE_FACTS,
+        "case": InfoCategory.CASE_FACTS,
+        "survivor": InfoCategory.CASE_FACTS,
+        "agency": InfoCategory.CASE_FACTS,
+        "categories": InfoCategory.CASE_FACTS,
+        "method": InfoCategory.CASE_FACTS,
+        "granted_at": InfoCategory.CASE_FACTS,
+        "expires_at": InfoCategory.CASE_FACTS,
+        "recorded_by": InfoCategory.CASE_FACTS,
+        "signed_by": InfoCategory.CASE_FACTS,
+        "signer_relationship": InfoCategory.CASE_FACTS,
+        "revoked_at": InfoCategory.CASE_FACTS,
+        "revoked_by": InfoCategory.CASE_FACTS,
+        "revocation_method": InfoCategory.CASE_FACTS,
     }
 
     class Meta:
@@ -235,18 +239,19 @@ class BreakGlassGrant(TimeStamped):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_outcome = models.CharField(max_length=16, blank=True)
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **TimeStamped.BASE_SENSITIVITY,
-        "id": Sensitivity.PUBLIC,
-        "user": Sensitivity.CASE_FACT,
-        "case": Sensitivity.PUBLIC,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        "created_at": SystemCategory.SYSTEM,
+        "updated_at": SystemCategory.SYSTEM,
+        "id": SystemCategory.SYSTEM,
+        "user": SystemCategory.SYSTEM,
+        "case": SystemCategory.SYSTEM,
         # Free text written by staff, kept away from anyone but administrators.
-        "reason": Sensitivity.IDENTIFYING,
-        "started_at": Sensitivity.CASE_FACT,
-        "expires_at": Sensitivity.CASE_FACT,
-        "reviewed_by": Sensitivity.CASE_FACT,
-        "reviewed_at": Sensitivity.CASE_FACT,
-        "review_outcome": Sensitivity.CASE_FACT,
+        "reason": InfoCategory.IDENTITY,
+        "started_at": SystemCategory.SYSTEM,
+        "expires_at": SystemCategory.SYSTEM,
+        "reviewed_by": SystemCategory.SYSTEM,
+        "reviewed_at": SystemCategory.SYSTEM,
+        "review_outcome": SystemCategory.SYSTEM,
     }
 
     class Meta:
@@ -271,17 +276,18 @@ class ApiToken(TimeStamped):
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **TimeStamped.BASE_SENSITIVITY,
-        "id": Sensitivity.PUBLIC,
-        "agency": Sensitivity.PUBLIC,
-        "name": Sensitivity.PUBLIC,
-        "prefix": Sensitivity.PUBLIC,
-        "secret_hash": Sensitivity.PRIVILEGED,
-        "scopes": Sensitivity.PUBLIC,
-        "expires_at": Sensitivity.PUBLIC,
-        "revoked_at": Sensitivity.PUBLIC,
-        "last_used_at": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        "created_at": SystemCategory.SYSTEM,
+        "updated_at": SystemCategory.SYSTEM,
+        "id": SystemCategory.SYSTEM,
+        "agency": SystemCategory.SYSTEM,
+        "name": SystemCategory.SYSTEM,
+        "prefix": SystemCategory.SYSTEM,
+        "secret_hash": SystemCategory.CREDENTIAL,
+        "scopes": SystemCategory.SYSTEM,
+        "expires_at": SystemCategory.SYSTEM,
+        "revoked_at": SystemCategory.SYSTEM,
+        "last_used_at": SystemCategory.SYSTEM,
     }
 
     def __str__(self) -> str:
@@ -337,17 +343,11 @@ class CaseGrant(models.Model):
     source = models.CharField(max_length=16, choices=GrantSource.choices)
     source_id = models.BigIntegerField()
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        "id": Sensitivity.PUBLIC,
-        "case": Sensitivity.PUBLIC,
-        "relationship": Sensitivity.CASE_FACT,
-        "user": Sensitivity.CASE_FACT,
-        "agency": Sensitivity.CASE_FACT,
-        "valid_from": Sensitivity.CASE_FACT,
-        "valid_until": Sensitivity.CASE_FACT,
-        "source": Sensitivity.CASE_FACT,
-        "source_id": Sensitivity.PUBLIC,
-    }
+    # Access metadata derived from the source rows: never shown through the case policy.
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = dict.fromkeys(
+        ("id", "case", "relationship", "user", "agency", "valid_from", "valid_until", "source", "source_id"),
+        SystemCategory.SYSTEM,
+    )
 
     class Meta:
         indexes = [

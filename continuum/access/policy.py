@@ -1,7 +1,8 @@
 """The one module that decides who may see or do what with protected data.
 
-The rules are data, in policy.yaml beside this file (role x action x relationship, the
-information categories each relationship opens, and the category of every field). This module
+The rules are data, in policy.yaml beside this file (role x action x relationship and the
+information categories each relationship opens). The category of every field is said once, by
+the field's model (`FIELD_CATEGORIES`, continuum/core/sensitivity.py). This module
 reads them, computes a user's relationships with a case in one query, and answers three
 questions for every view, API endpoint, export, PDF and job:
 
@@ -31,7 +32,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from continuum.access import grants
-from continuum.core.sensitivity import InfoCategory
+from continuum.core.sensitivity import InfoCategory, SystemCategory, declared
 
 if TYPE_CHECKING:
     from continuum.cases.models import Case
@@ -40,9 +41,9 @@ logger = logging.getLogger(__name__)
 
 POLICY_FILE = Path(__file__).with_name("policy.yaml")
 CATEGORIES = frozenset(InfoCategory.values)
-# In `fields:`, a field whose category is the row's own `category` value (an MDT minute): no
-# relationship grants it as such, so it is shown only by a selector that checks each row.
-ROW_CATEGORY = "row_category"
+# A field whose category is the row's own `category` value (an MDT minute): no relationship
+# grants it as such, so it is shown only by a selector that checks each row.
+ROW_CATEGORY = SystemCategory.ROW_CATEGORY.value
 ANY = "any"
 # People in these roles of a case are investigation subjects: their identity is justice data.
 JUSTICE_PARTICIPANT_ROLES = frozenset({"suspect", "witness"})
@@ -66,7 +67,7 @@ class Policy:
     roles: Mapping[str, RoleRules]
     work: Mapping[str, frozenset[str]]  # work that is about no one case -> the roles that do it
     referral_view: Mapping[str, frozenset[str]]  # model label -> the fields a provider sees
-    fields: Mapping[str, Mapping[str, str]]  # model label -> field name -> category
+    fields: Mapping[str, Mapping[str, str]]  # model label -> field name -> category (from the models)
     urls: Mapping[str, str]
 
     def rules(self, role: str | None) -> RoleRules | None:
@@ -117,16 +118,12 @@ def parse_policy(data: Any) -> Policy:
         roles[role] = RoleRules(case=case, grants=grants, consent=consent, never=never)
     if missing := set(Role.values) - set(roles):
         raise ImproperlyConfigured(f"policy.yaml: no rules for roles {sorted(missing)}")
-    fields: dict[str, dict[str, str]] = {}
-    for label, by_category in (data.get("fields") or {}).items():
-        fields[label] = {}
-        for category, names in by_category.items():
-            if category not in CATEGORIES | {ROW_CATEGORY}:
-                raise ImproperlyConfigured(f"policy.yaml: {label} uses unknown category {category!r}")
-            for name in _strings(names, f"fields.{label}.{category}"):
-                if name in fields[label]:
-                    raise ImproperlyConfigured(f"policy.yaml: {label}.{name} is in two categories")
-                fields[label][name] = category
+    if "fields" in data:
+        raise ImproperlyConfigured(
+            "policy.yaml: the policy names categories, never fields; "
+            "a field's category is its model's FIELD_CATEGORIES"
+        )
+    fields = fields_from_models()
     work: dict[str, frozenset[str]] = {}
     for name, who in (data.get("work") or {}).items():
         if unknown_roles := set(_strings(who, f"work.{name}")) - set(Role.values):
@@ -134,10 +131,16 @@ def parse_policy(data: Any) -> Policy:
                 f"policy.yaml: work {name!r} names unknown roles {sorted(unknown_roles)}"
             )
         work[name] = frozenset(who)
-    referral_view = {
-        label: frozenset(_strings(names, f"referral_view.{label}"))
-        for label, names in (data.get("referral_view") or {}).items()
-    }
+    # A provider's view of a referral is marked field by field in the models (REFERRAL_VIEW);
+    # the `never` of every role of the provider portal still rules over it.
+    referral_view = _referral_view(_strings(data.get("referral_view") or [], "referral_view"), fields)
+    for name, shown in referral_view.items():
+        for role in sorted(work.get("provider_portal", frozenset())):
+            barred = {f for f in shown if fields[name][f] in roles[role].never}
+            if barred:
+                raise ImproperlyConfigured(
+                    f"policy.yaml: {name}.REFERRAL_VIEW shows {sorted(barred)}, which {role} may never see"
+                )
     urls = data.get("urls") or {}
     if not isinstance(urls, dict):
         raise ImproperlyConfigured("policy.yaml: urls must map URL names to operations")
@@ -149,6 +152,37 @@ def parse_policy(data: Any) -> Policy:
         fields=fields,
         urls=dict(urls),
     )
+
+
+def fields_from_models() -> dict[str, dict[str, str]]:
+    """Model label -> field name -> category, from every Continuum model's FIELD_CATEGORIES (the
+    system check continuum.E001-E003 makes each mapping complete). Needs the app registry."""
+    from django.apps import apps
+
+    return {
+        model._meta.label: {name: str(category) for name, category in declared(model).items()}
+        for model in apps.get_models()
+        if model.__module__.startswith("continuum.")
+    }
+
+
+def _referral_view(labels: list[str], fields: Mapping[str, Mapping[str, str]]) -> dict[str, frozenset[str]]:
+    """The fields a provider sees of each model named in `referral_view`: its REFERRAL_VIEW."""
+    from django.apps import apps
+
+    view: dict[str, frozenset[str]] = {}
+    for label in labels:
+        if label not in fields:
+            raise ImproperlyConfigured(f"policy.yaml: referral_view names unknown model {label!r}")
+        marked = getattr(apps.get_model(label), "REFERRAL_VIEW", None)
+        if not marked:
+            raise ImproperlyConfigured(
+                f"policy.yaml: referral_view names {label}, which has no REFERRAL_VIEW"
+            )
+        if unknown := set(marked) - set(fields[label]):
+            raise ImproperlyConfigured(f"{label}.REFERRAL_VIEW names unknown fields {sorted(unknown)}")
+        view[label] = frozenset(marked)
+    return view
 
 
 @functools.cache
@@ -446,7 +480,8 @@ def may(user: Any, work: str) -> bool:
 
 
 def referral_fields(model_label: str) -> frozenset[str]:
-    """The fields a provider's staff may see of a referral sent to them (policy.yaml referral_view)."""
+    """The fields a provider's staff may see of a referral sent to them: the REFERRAL_VIEW of each
+    model that policy.yaml `referral_view` names (nothing of any other model)."""
     return policy().referral_view.get(model_label, frozenset())
 
 

@@ -19,7 +19,7 @@ from typing import Any, ClassVar, NoReturn
 from django.db import models
 from django.utils import timezone
 
-from continuum.core.sensitivity import Sensitivity
+from continuum.core.sensitivity import FieldCategories, SystemCategory
 
 # The `prev_mac` of the seal at position 1.
 GENESIS_MAC = "0" * 64
@@ -69,20 +69,20 @@ class AuditEvent(models.Model):
 
     objects = AuditEventQuerySet.as_manager()
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        "id": Sensitivity.PUBLIC,
-        "at": Sensitivity.CASE_FACT,
-        "actor_id": Sensitivity.CASE_FACT,
-        "agency_id": Sensitivity.CASE_FACT,
-        "role": Sensitivity.CASE_FACT,
-        "action": Sensitivity.CASE_FACT,
-        "object_type": Sensitivity.PUBLIC,
-        "object_id": Sensitivity.CASE_FACT,
-        "case_id": Sensitivity.CASE_FACT,
-        "fields": Sensitivity.CASE_FACT,
-        "outcome": Sensitivity.CASE_FACT,
-        "detail": Sensitivity.CASE_FACT,
-        "flagged": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        "id": SystemCategory.SYSTEM,
+        "at": SystemCategory.SYSTEM,
+        "actor_id": SystemCategory.SYSTEM,
+        "agency_id": SystemCategory.SYSTEM,
+        "role": SystemCategory.SYSTEM,
+        "action": SystemCategory.SYSTEM,
+        "object_type": SystemCategory.SYSTEM,
+        "object_id": SystemCategory.SYSTEM,
+        "case_id": SystemCategory.SYSTEM,
+        "fields": SystemCategory.SYSTEM,
+        "outcome": SystemCategory.SYSTEM,
+        "detail": SystemCategory.SYSTEM,
+        "flagged": SystemCategory.SYSTEM,
     }
 
     class Meta:
@@ -135,12 +135,12 @@ class AuditSeal(models.Model):
 
     objects = AuditSealQuerySet.as_manager()
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        "position": Sensitivity.PUBLIC,
-        "event_id": Sensitivity.PUBLIC,
-        "prev_mac": Sensitivity.PUBLIC,
-        "mac": Sensitivity.PUBLIC,
-        "sealed_at": Sensitivity.PUBLIC,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        "position": SystemCategory.SYSTEM,
+        "event_id": SystemCategory.SYSTEM,
+        "prev_mac": SystemCategory.SYSTEM,
+        "mac": SystemCategory.SYSTEM,
+        "sealed_at": SystemCategory.SYSTEM,
     }
 
     class Meta:
@@ -170,10 +170,10 @@ class AuditSequencer(models.Model):
     horizon_id = models.BigIntegerField(default=0)
     ran_at = models.DateTimeField(null=True, blank=True)
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        "id": Sensitivity.PUBLIC,
-        "horizon_id": Sensitivity.PUBLIC,
-        "ran_at": Sensitivity.PUBLIC,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        "id": SystemCategory.SYSTEM,
+        "horizon_id": SystemCategory.SYSTEM,
+        "ran_at": SystemCategory.SYSTEM,
     }
 
     def __str__(self) -> str:

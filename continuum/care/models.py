@@ -17,7 +17,7 @@ from continuum.cases.models import Case
 from continuum.core.codes import ServiceType
 from continuum.core.htcds import Gender
 from continuum.core.models import Versioned
-from continuum.core.sensitivity import Sensitivity
+from continuum.core.sensitivity import FieldCategories, InfoCategory, SystemCategory
 from continuum.people.models import Person
 
 # The ISO 639-1 language codes (two letters), the only languages a service can name.
@@ -61,21 +61,24 @@ class ProviderService(Versioned):
     contact_email = models.EmailField(max_length=254, blank=True)
     active = models.BooleanField(default=True)
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **Versioned.BASE_SENSITIVITY,
-        "agency": Sensitivity.PUBLIC,
-        "service_type": Sensitivity.PUBLIC,
-        "name": Sensitivity.PUBLIC,
-        "min_age": Sensitivity.PUBLIC,
-        "max_age": Sensitivity.PUBLIC,
-        "genders": Sensitivity.PUBLIC,
-        "languages": Sensitivity.PUBLIC,
-        "capacity": Sensitivity.CASE_FACT,
-        "in_use": Sensitivity.CASE_FACT,
-        "waitlist": Sensitivity.CASE_FACT,
-        "contact_phone": Sensitivity.CASE_FACT,
-        "contact_email": Sensitivity.CASE_FACT,
-        "active": Sensitivity.PUBLIC,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        "created_at": SystemCategory.SYSTEM,
+        "updated_at": SystemCategory.SYSTEM,
+        "id": SystemCategory.SYSTEM,
+        "version": SystemCategory.SYSTEM,
+        "agency": SystemCategory.SYSTEM,
+        "service_type": SystemCategory.SYSTEM,
+        "name": SystemCategory.SYSTEM,
+        "min_age": SystemCategory.SYSTEM,
+        "max_age": SystemCategory.SYSTEM,
+        "genders": SystemCategory.SYSTEM,
+        "languages": SystemCategory.SYSTEM,
+        "capacity": SystemCategory.SYSTEM,
+        "in_use": SystemCategory.SYSTEM,
+        "waitlist": SystemCategory.SYSTEM,
+        "contact_phone": SystemCategory.SYSTEM,
+        "contact_email": SystemCategory.SYSTEM,
+        "active": SystemCategory.SYSTEM,
     }
 
     class Meta:
@@ -179,21 +182,37 @@ class ServiceReferral(Versioned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **Versioned.BASE_SENSITIVITY,
-        "case": Sensitivity.PUBLIC,
-        "survivor": Sensitivity.PUBLIC,
-        "service": Sensitivity.CASE_FACT,
-        "status": Sensitivity.CASE_FACT,
-        "reason": Sensitivity.CASE_FACT,
-        "sent_at": Sensitivity.CASE_FACT,
-        "answered_at": Sensitivity.CASE_FACT,
-        "accepted_at": Sensitivity.CASE_FACT,
-        "started_at": Sensitivity.CASE_FACT,
-        "closed_at": Sensitivity.CASE_FACT,
-        "created_by": Sensitivity.CASE_FACT,
-        "answered_by": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **Versioned.BASE_FIELD_CATEGORIES,
+        "case": InfoCategory.CASE_FACTS,
+        "survivor": InfoCategory.CASE_FACTS,
+        "service": InfoCategory.CASE_FACTS,
+        "status": InfoCategory.CASE_FACTS,
+        "reason": InfoCategory.CASE_FACTS,
+        "sent_at": InfoCategory.CASE_FACTS,
+        "answered_at": InfoCategory.CASE_FACTS,
+        "accepted_at": InfoCategory.CASE_FACTS,
+        "started_at": InfoCategory.CASE_FACTS,
+        "closed_at": InfoCategory.CASE_FACTS,
+        "created_by": InfoCategory.CASE_FACTS,
+        "answered_by": InfoCategory.CASE_FACTS,
     }
+    # What a provider's staff see of a referral sent to their organisation (policy.yaml
+    # `referral_view`; docs/security.md): only what the referral needs.
+    REFERRAL_VIEW: ClassVar[frozenset[str]] = frozenset(
+        {
+            "id",
+            "version",
+            "status",
+            "reason",
+            "sent_at",
+            "answered_at",
+            "accepted_at",
+            "started_at",
+            "closed_at",
+            "service",
+        }
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -229,17 +248,17 @@ class UnmetNeed(Versioned):
         ServiceReferral, null=True, blank=True, on_delete=models.PROTECT, related_name="met_needs"
     )
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **Versioned.BASE_SENSITIVITY,
-        "case": Sensitivity.PUBLIC,
-        "survivor": Sensitivity.PUBLIC,
-        "service_type": Sensitivity.CASE_FACT,
-        "region": Sensitivity.PUBLIC,
-        "reason": Sensitivity.CASE_FACT,
-        "recorded_by": Sensitivity.CASE_FACT,
-        "recorded_at": Sensitivity.CASE_FACT,
-        "met_at": Sensitivity.CASE_FACT,
-        "met_by_referral": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **Versioned.BASE_FIELD_CATEGORIES,
+        "case": InfoCategory.CASE_FACTS,
+        "survivor": InfoCategory.CASE_FACTS,
+        "service_type": InfoCategory.CASE_FACTS,
+        "region": InfoCategory.CASE_FACTS,
+        "reason": InfoCategory.CASE_FACTS,
+        "recorded_by": InfoCategory.CASE_FACTS,
+        "recorded_at": InfoCategory.CASE_FACTS,
+        "met_at": InfoCategory.CASE_FACTS,
+        "met_by_referral": InfoCategory.CASE_FACTS,
     }
 
     class Meta:
@@ -291,12 +310,12 @@ class ReferralReminder(models.Model):
     due_at = models.DateTimeField()  # when the wait became too long
     created_at = models.DateTimeField()
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        "id": Sensitivity.PUBLIC,
-        "referral": Sensitivity.PUBLIC,
-        "stage": Sensitivity.CASE_FACT,
-        "due_at": Sensitivity.CASE_FACT,
-        "created_at": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        "id": InfoCategory.CASE_FACTS,
+        "referral": InfoCategory.CASE_FACTS,
+        "stage": InfoCategory.CASE_FACTS,
+        "due_at": InfoCategory.CASE_FACTS,
+        "created_at": InfoCategory.CASE_FACTS,
     }
 
     class Meta:

@@ -20,7 +20,7 @@ from continuum.core.htcds import (
     TraffickingStatus,
 )
 from continuum.core.models import TimeStamped, Versioned
-from continuum.core.sensitivity import Sensitivity
+from continuum.core.sensitivity import FieldCategories, InfoCategory, SystemCategory
 from continuum.people.ages import age_at_exploitation, ctdc_age_band, is_minor
 from continuum.people.models import Person
 
@@ -96,23 +96,25 @@ class Case(Versioned):
 
     objects = CaseQuerySet.as_manager()
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **Versioned.BASE_SENSITIVITY,
-        "reference": Sensitivity.CASE_FACT,
-        "region": Sensitivity.PUBLIC,
-        "town": Sensitivity.CASE_FACT,
-        "lead_agency": Sensitivity.CASE_FACT,
-        "owner": Sensitivity.CASE_FACT,
-        "status": Sensitivity.CASE_FACT,
-        "referral_source": Sensitivity.CASE_FACT,
-        "referring_agency": Sensitivity.CASE_FACT,
-        "incoming_referral_date": Sensitivity.CASE_FACT,
-        "opened_on": Sensitivity.CASE_FACT,
-        "closed_on": Sensitivity.CASE_FACT,
-        "closure_reason": Sensitivity.CASE_FACT,
-        "trafficking_type": Sensitivity.CASE_FACT,
-        "age_group": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **Versioned.BASE_FIELD_CATEGORIES,
+        "reference": InfoCategory.CASE_FACTS,
+        "region": InfoCategory.CASE_FACTS,
+        "town": InfoCategory.CASE_FACTS,
+        "lead_agency": InfoCategory.CASE_FACTS,
+        "owner": InfoCategory.CASE_FACTS,
+        "status": InfoCategory.CASE_FACTS,
+        "referral_source": InfoCategory.CASE_FACTS,
+        "referring_agency": InfoCategory.CASE_FACTS,
+        "incoming_referral_date": InfoCategory.CASE_FACTS,
+        "opened_on": InfoCategory.CASE_FACTS,
+        "closed_on": InfoCategory.CASE_FACTS,
+        "closure_reason": InfoCategory.CASE_FACTS,
+        "trafficking_type": InfoCategory.CASE_FACTS,
+        "age_group": InfoCategory.CASE_FACTS,
     }
+    # What a provider's staff see of the case of a referral sent to them (policy.yaml `referral_view`).
+    REFERRAL_VIEW: ClassVar[frozenset[str]] = frozenset({"reference", "town"})
 
     class Meta:
         ordering = ["-opened_on", "reference"]
@@ -168,15 +170,15 @@ class CaseParticipant(TimeStamped):
     relationship_to_survivor = models.CharField(max_length=32, choices=Relationship.choices, blank=True)
     perpetrator_roles = models.JSONField(default=list, blank=True)
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **TimeStamped.BASE_SENSITIVITY,
-        "id": Sensitivity.PUBLIC,
-        "case": Sensitivity.PUBLIC,
-        "person": Sensitivity.PUBLIC,
-        "role": Sensitivity.CASE_FACT,
-        "trafficking_status": Sensitivity.CASE_FACT,
-        "relationship_to_survivor": Sensitivity.CASE_FACT,
-        "perpetrator_roles": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **TimeStamped.BASE_FIELD_CATEGORIES,
+        "id": InfoCategory.CASE_FACTS,
+        "case": InfoCategory.CASE_FACTS,
+        "person": InfoCategory.CASE_FACTS,
+        "role": InfoCategory.CASE_FACTS,
+        "trafficking_status": InfoCategory.CASE_FACTS,
+        "relationship_to_survivor": InfoCategory.JUSTICE,
+        "perpetrator_roles": InfoCategory.JUSTICE,
     }
 
     class Meta:
@@ -212,22 +214,22 @@ class Exploitation(Versioned):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **Versioned.BASE_SENSITIVITY,
-        "case": Sensitivity.PUBLIC,
-        "survivor": Sensitivity.PUBLIC,
-        "types": Sensitivity.CASE_FACT,
-        "sex_types": Sensitivity.CASE_FACT,
-        "labor_industry": Sensitivity.CASE_FACT,
-        "methods_of_control": Sensitivity.CASE_FACT,
-        "recruitment_methods": Sensitivity.CASE_FACT,
-        "recruitment_apps": Sensitivity.CASE_FACT,
-        "exploitation_apps": Sensitivity.CASE_FACT,
-        "recruiter_relationship": Sensitivity.CASE_FACT,
-        "vulnerabilities": Sensitivity.CASE_FACT,
-        "stated_age": Sensitivity.CASE_FACT,
-        "start_date": Sensitivity.CASE_FACT,
-        "end_date": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **Versioned.BASE_FIELD_CATEGORIES,
+        "case": InfoCategory.CASE_FACTS,
+        "survivor": InfoCategory.CASE_FACTS,
+        "types": InfoCategory.EXPLOITATION,
+        "sex_types": InfoCategory.EXPLOITATION,
+        "labor_industry": InfoCategory.EXPLOITATION,
+        "methods_of_control": InfoCategory.EXPLOITATION,
+        "recruitment_methods": InfoCategory.EXPLOITATION,
+        "recruitment_apps": InfoCategory.EXPLOITATION,
+        "exploitation_apps": InfoCategory.EXPLOITATION,
+        "recruiter_relationship": InfoCategory.EXPLOITATION,
+        "vulnerabilities": InfoCategory.EXPLOITATION,
+        "stated_age": InfoCategory.EXPLOITATION,
+        "start_date": InfoCategory.EXPLOITATION,
+        "end_date": InfoCategory.EXPLOITATION,
     }
 
     class Meta:
@@ -272,16 +274,16 @@ class TraffickingLocation(TimeStamped):
     country = models.CharField(max_length=2, blank=True)  # hte_Country (ISO 3166)
     date = models.DateField(null=True, blank=True)  # hte_Date
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **TimeStamped.BASE_SENSITIVITY,
-        "id": Sensitivity.PUBLIC,
-        "exploitation": Sensitivity.PUBLIC,
-        "kind": Sensitivity.CASE_FACT,
-        "town": Sensitivity.CASE_FACT,
-        "city": Sensitivity.CASE_FACT,
-        "state": Sensitivity.CASE_FACT,
-        "country": Sensitivity.CASE_FACT,
-        "date": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **TimeStamped.BASE_FIELD_CATEGORIES,
+        "id": InfoCategory.CASE_FACTS,
+        "exploitation": InfoCategory.CASE_FACTS,
+        "kind": InfoCategory.CASE_FACTS,
+        "town": InfoCategory.EXPLOITATION,
+        "city": InfoCategory.EXPLOITATION,
+        "state": InfoCategory.EXPLOITATION,
+        "country": InfoCategory.EXPLOITATION,
+        "date": InfoCategory.EXPLOITATION,
     }
 
     def __str__(self) -> str:
@@ -316,15 +318,15 @@ class CaseTeamMember(TimeStamped):
     )
     removed_at = models.DateTimeField(null=True, blank=True)
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **TimeStamped.BASE_SENSITIVITY,
-        "id": Sensitivity.PUBLIC,
-        "case": Sensitivity.PUBLIC,
-        "user": Sensitivity.CASE_FACT,
-        "agency": Sensitivity.CASE_FACT,
-        "team_role": Sensitivity.CASE_FACT,
-        "added_by": Sensitivity.CASE_FACT,
-        "removed_at": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **TimeStamped.BASE_FIELD_CATEGORIES,
+        "id": InfoCategory.CASE_FACTS,
+        "case": InfoCategory.CASE_FACTS,
+        "user": InfoCategory.CASE_FACTS,
+        "agency": InfoCategory.CASE_FACTS,
+        "team_role": InfoCategory.CASE_FACTS,
+        "added_by": InfoCategory.CASE_FACTS,
+        "removed_at": InfoCategory.CASE_FACTS,
     }
 
     class Meta:
@@ -353,14 +355,14 @@ class MandatedReport(TimeStamped):
     due_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **TimeStamped.BASE_SENSITIVITY,
-        "id": Sensitivity.PUBLIC,
-        "case": Sensitivity.PUBLIC,
-        "agency": Sensitivity.CASE_FACT,
-        "reported_by": Sensitivity.CASE_FACT,
-        "due_at": Sensitivity.CASE_FACT,
-        "sent_at": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **TimeStamped.BASE_FIELD_CATEGORIES,
+        "id": InfoCategory.CASE_FACTS,
+        "case": InfoCategory.CASE_FACTS,
+        "agency": InfoCategory.CASE_FACTS,
+        "reported_by": InfoCategory.CASE_FACTS,
+        "due_at": InfoCategory.CASE_FACTS,
+        "sent_at": InfoCategory.CASE_FACTS,
     }
 
     class Meta:
@@ -383,17 +385,17 @@ class CourtOrder(TimeStamped):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     survivor_told_at = models.DateTimeField(null=True, blank=True)
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **TimeStamped.BASE_SENSITIVITY,
-        "id": Sensitivity.PUBLIC,
-        "case": Sensitivity.PUBLIC,
-        "agency": Sensitivity.CASE_FACT,
-        "categories": Sensitivity.CASE_FACT,
-        "docket_reference": Sensitivity.CASE_FACT,
-        "issued_on": Sensitivity.CASE_FACT,
-        "expires_at": Sensitivity.CASE_FACT,
-        "recorded_by": Sensitivity.CASE_FACT,
-        "survivor_told_at": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **TimeStamped.BASE_FIELD_CATEGORIES,
+        "id": InfoCategory.CASE_FACTS,
+        "case": InfoCategory.CASE_FACTS,
+        "agency": InfoCategory.CASE_FACTS,
+        "categories": InfoCategory.CASE_FACTS,
+        "docket_reference": InfoCategory.CASE_FACTS,
+        "issued_on": InfoCategory.CASE_FACTS,
+        "expires_at": InfoCategory.CASE_FACTS,
+        "recorded_by": InfoCategory.CASE_FACTS,
+        "survivor_told_at": InfoCategory.CASE_FACTS,
     }
 
     def __str__(self) -> str:
@@ -409,13 +411,13 @@ class CaseNote(TimeStamped):
     privileged = models.BooleanField(default=True)
     body = EncryptedTextField()
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **TimeStamped.BASE_SENSITIVITY,
-        "id": Sensitivity.PUBLIC,
-        "case": Sensitivity.PUBLIC,
-        "author": Sensitivity.CASE_FACT,
-        "privileged": Sensitivity.CASE_FACT,
-        "body": Sensitivity.PRIVILEGED,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **TimeStamped.BASE_FIELD_CATEGORIES,
+        "id": InfoCategory.CASE_FACTS,
+        "case": InfoCategory.CASE_FACTS,
+        "author": InfoCategory.CASE_FACTS,
+        "privileged": InfoCategory.CASE_FACTS,
+        "body": InfoCategory.PRIVILEGED_NOTES,
     }
 
     class Meta:
@@ -454,18 +456,18 @@ class Task(TimeStamped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **TimeStamped.BASE_SENSITIVITY,
-        "id": Sensitivity.PUBLIC,
-        "case": Sensitivity.PUBLIC,
-        "kind": Sensitivity.CASE_FACT,
-        "title": Sensitivity.CASE_FACT,
-        "version": Sensitivity.PUBLIC,
-        "agency": Sensitivity.CASE_FACT,
-        "assignee": Sensitivity.CASE_FACT,
-        "due_at": Sensitivity.CASE_FACT,
-        "done_at": Sensitivity.CASE_FACT,
-        "created_by": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **TimeStamped.BASE_FIELD_CATEGORIES,
+        "id": InfoCategory.CASE_FACTS,
+        "case": InfoCategory.CASE_FACTS,
+        "kind": InfoCategory.CASE_FACTS,
+        "title": InfoCategory.CASE_FACTS,
+        "version": InfoCategory.CASE_FACTS,
+        "agency": InfoCategory.CASE_FACTS,
+        "assignee": InfoCategory.CASE_FACTS,
+        "due_at": InfoCategory.CASE_FACTS,
+        "done_at": InfoCategory.CASE_FACTS,
+        "created_by": InfoCategory.CASE_FACTS,
     }
 
     class Meta:
@@ -498,14 +500,14 @@ class SurvivorAccount(TimeStamped):
     language = models.CharField(max_length=8, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **TimeStamped.BASE_SENSITIVITY,
-        "id": Sensitivity.PUBLIC,
-        "case": Sensitivity.PUBLIC,
-        "survivor": Sensitivity.PUBLIC,
-        "body": Sensitivity.PRIVILEGED,
-        "language": Sensitivity.CASE_FACT,
-        "recorded_by": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **TimeStamped.BASE_FIELD_CATEGORIES,
+        "id": InfoCategory.CASE_FACTS,
+        "case": InfoCategory.CASE_FACTS,
+        "survivor": InfoCategory.CASE_FACTS,
+        "body": InfoCategory.ACCOUNT,
+        "language": InfoCategory.CASE_FACTS,
+        "recorded_by": InfoCategory.CASE_FACTS,
     }
 
     def __str__(self) -> str:
@@ -526,16 +528,16 @@ class SupportPlan(Versioned):
     actual_end_date = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **Versioned.BASE_SENSITIVITY,
-        "case": Sensitivity.PUBLIC,
-        "survivor": Sensitivity.PUBLIC,
-        "plan_type": Sensitivity.CASE_FACT,
-        "objectives": Sensitivity.PRIVILEGED,
-        "action_plan": Sensitivity.PRIVILEGED,
-        "planned_end_date": Sensitivity.CASE_FACT,
-        "actual_end_date": Sensitivity.CASE_FACT,
-        "created_by": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **Versioned.BASE_FIELD_CATEGORIES,
+        "case": InfoCategory.CASE_FACTS,
+        "survivor": InfoCategory.CASE_FACTS,
+        "plan_type": InfoCategory.CASE_FACTS,
+        "objectives": InfoCategory.PLAN,
+        "action_plan": InfoCategory.PLAN,
+        "planned_end_date": InfoCategory.CASE_FACTS,
+        "actual_end_date": InfoCategory.CASE_FACTS,
+        "created_by": InfoCategory.CASE_FACTS,
     }
 
     class Meta:
@@ -571,15 +573,15 @@ class PlanGoal(Versioned):
     closed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **Versioned.BASE_SENSITIVITY,
-        "plan": Sensitivity.PUBLIC,
-        "description": Sensitivity.PRIVILEGED,
-        "owner_agency": Sensitivity.CASE_FACT,
-        "due_on": Sensitivity.CASE_FACT,
-        "status": Sensitivity.CASE_FACT,
-        "closed_at": Sensitivity.CASE_FACT,
-        "created_by": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **Versioned.BASE_FIELD_CATEGORIES,
+        "plan": InfoCategory.CASE_FACTS,
+        "description": InfoCategory.PLAN,
+        "owner_agency": InfoCategory.CASE_FACTS,
+        "due_on": InfoCategory.CASE_FACTS,
+        "status": InfoCategory.CASE_FACTS,
+        "closed_at": InfoCategory.CASE_FACTS,
+        "created_by": InfoCategory.CASE_FACTS,
     }
 
     class Meta:
@@ -618,17 +620,17 @@ class FollowUpContact(TimeStamped):
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     next_contact_on = models.DateField(null=True, blank=True)
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **TimeStamped.BASE_SENSITIVITY,
-        "id": Sensitivity.PUBLIC,
-        "case": Sensitivity.PUBLIC,
-        "survivor": Sensitivity.PUBLIC,
-        "contacted_at": Sensitivity.CASE_FACT,
-        "method": Sensitivity.CASE_FACT,
-        "outcome": Sensitivity.CASE_FACT,
-        "agency": Sensitivity.CASE_FACT,
-        "made_by": Sensitivity.CASE_FACT,
-        "next_contact_on": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **TimeStamped.BASE_FIELD_CATEGORIES,
+        "id": InfoCategory.CASE_FACTS,
+        "case": InfoCategory.CASE_FACTS,
+        "survivor": InfoCategory.CASE_FACTS,
+        "contacted_at": InfoCategory.CASE_FACTS,
+        "method": InfoCategory.CASE_FACTS,
+        "outcome": InfoCategory.CASE_FACTS,
+        "agency": InfoCategory.CASE_FACTS,
+        "made_by": InfoCategory.CASE_FACTS,
+        "next_contact_on": InfoCategory.CASE_FACTS,
     }
 
     class Meta:
@@ -656,14 +658,14 @@ class MdtMeeting(Versioned):
     held_at = models.DateTimeField(null=True, blank=True)
     chaired_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **Versioned.BASE_SENSITIVITY,
-        "region": Sensitivity.PUBLIC,
-        "scheduled_for": Sensitivity.CASE_FACT,
-        "place": Sensitivity.CASE_FACT,
-        "status": Sensitivity.CASE_FACT,
-        "held_at": Sensitivity.CASE_FACT,
-        "chaired_by": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **Versioned.BASE_FIELD_CATEGORIES,
+        "region": InfoCategory.CASE_FACTS,
+        "scheduled_for": InfoCategory.CASE_FACTS,
+        "place": InfoCategory.CASE_FACTS,
+        "status": InfoCategory.CASE_FACTS,
+        "held_at": InfoCategory.CASE_FACTS,
+        "chaired_by": InfoCategory.CASE_FACTS,
     }
 
     class Meta:
@@ -682,13 +684,13 @@ class MdtAgendaItem(TimeStamped):
     position = models.PositiveSmallIntegerField(default=0)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **TimeStamped.BASE_SENSITIVITY,
-        "id": Sensitivity.PUBLIC,
-        "meeting": Sensitivity.PUBLIC,
-        "case": Sensitivity.PUBLIC,
-        "position": Sensitivity.CASE_FACT,
-        "added_by": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **TimeStamped.BASE_FIELD_CATEGORIES,
+        "id": InfoCategory.CASE_FACTS,
+        "meeting": InfoCategory.CASE_FACTS,
+        "case": InfoCategory.CASE_FACTS,
+        "position": InfoCategory.CASE_FACTS,
+        "added_by": InfoCategory.CASE_FACTS,
     }
 
     class Meta:
@@ -708,14 +710,14 @@ class MdtAttendance(TimeStamped):
     present = models.BooleanField(null=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **TimeStamped.BASE_SENSITIVITY,
-        "id": Sensitivity.PUBLIC,
-        "meeting": Sensitivity.PUBLIC,
-        "user": Sensitivity.CASE_FACT,
-        "agency": Sensitivity.CASE_FACT,
-        "present": Sensitivity.CASE_FACT,
-        "recorded_by": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **TimeStamped.BASE_FIELD_CATEGORIES,
+        "id": InfoCategory.CASE_FACTS,
+        "meeting": InfoCategory.CASE_FACTS,
+        "user": InfoCategory.CASE_FACTS,
+        "agency": InfoCategory.CASE_FACTS,
+        "present": InfoCategory.CASE_FACTS,
+        "recorded_by": InfoCategory.CASE_FACTS,
     }
 
     class Meta:
@@ -737,13 +739,16 @@ class MdtMinute(TimeStamped):
     body = EncryptedTextField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **TimeStamped.BASE_SENSITIVITY,
-        "id": Sensitivity.PUBLIC,
-        "item": Sensitivity.PUBLIC,
-        "category": Sensitivity.CASE_FACT,
-        "body": Sensitivity.PRIVILEGED,
-        "author": Sensitivity.CASE_FACT,
+    # MDT meetings are regional work; what a reader sees of an agenda item follows the case's
+    # rules (only cases they may view), and each minute's body only where the minute's own
+    # category is open to them on that case (continuum/cases/selectors.py meeting_view).
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **TimeStamped.BASE_FIELD_CATEGORIES,
+        "id": InfoCategory.CASE_FACTS,
+        "item": InfoCategory.CASE_FACTS,
+        "category": InfoCategory.CASE_FACTS,
+        "body": SystemCategory.ROW_CATEGORY,
+        "author": InfoCategory.CASE_FACTS,
     }
 
     class Meta:

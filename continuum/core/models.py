@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from django.db import models
 from django.utils import timezone
 
-from continuum.core.sensitivity import Sensitivity
+from continuum.core.sensitivity import FieldCategories, InfoCategory, SystemCategory
 
 
 class TimeStamped(models.Model):
@@ -17,9 +17,11 @@ class TimeStamped(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    BASE_SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        "created_at": Sensitivity.CASE_FACT,
-        "updated_at": Sensitivity.CASE_FACT,
+    # The categories of these fields on a model that holds case data (continuum.core.sensitivity);
+    # a model of reference or system data lists them itself.
+    BASE_FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        "created_at": InfoCategory.CASE_FACTS,
+        "updated_at": InfoCategory.CASE_FACTS,
     }
 
     class Meta:
@@ -41,10 +43,10 @@ class Versioned(TimeStamped):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    BASE_SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **TimeStamped.BASE_SENSITIVITY,
-        "id": Sensitivity.PUBLIC,
-        "version": Sensitivity.PUBLIC,
+    BASE_FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **TimeStamped.BASE_FIELD_CATEGORIES,
+        "id": InfoCategory.CASE_FACTS,
+        "version": InfoCategory.CASE_FACTS,
     }
 
     class Meta:
@@ -64,11 +66,11 @@ class PeriodicJob(models.Model):
     last_enqueued_at = models.DateTimeField(null=True, blank=True)
     last_task_id = models.CharField(max_length=64, blank=True, default="")
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        "name": Sensitivity.PUBLIC,
-        "next_run_at": Sensitivity.PUBLIC,
-        "last_enqueued_at": Sensitivity.PUBLIC,
-        "last_task_id": Sensitivity.PUBLIC,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        "name": SystemCategory.SYSTEM,
+        "next_run_at": SystemCategory.SYSTEM,
+        "last_enqueued_at": SystemCategory.SYSTEM,
+        "last_task_id": SystemCategory.SYSTEM,
     }
 
     class Meta:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from continuum.core.crypto import EncryptedTextField
-from continuum.core.sensitivity import Sensitivity
+from continuum.core.sensitivity import FieldCategories, InfoCategory
 
 # Crockford's base 32: digits and letters without I, L, O and U, so that a code read aloud or
 # copied by hand is not mistaken (1/I/L, 0/O) and spells no word by accident (U).
@@ -95,19 +95,19 @@ class Tip(models.Model):
     status = models.CharField(max_length=10, choices=TipStatus.choices, default=TipStatus.NEW)
     received_at = models.DateTimeField(default=this_hour, editable=False)
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        "id": Sensitivity.PUBLIC,
-        "code": Sensitivity.CASE_FACT,
-        "language": Sensitivity.CASE_FACT,
-        "what_happened": Sensitivity.PRIVILEGED,
-        "where": Sensitivity.IDENTIFYING,
-        "when_text": Sensitivity.CASE_FACT,
-        "trafficking_kind": Sensitivity.CASE_FACT,
-        "victim_age_group": Sensitivity.CASE_FACT,
-        "contact": Sensitivity.IDENTIFYING,
-        "photo": Sensitivity.IDENTIFYING,
-        "status": Sensitivity.CASE_FACT,
-        "received_at": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        "id": InfoCategory.CASE_FACTS,
+        "code": InfoCategory.CASE_FACTS,
+        "language": InfoCategory.CASE_FACTS,
+        "what_happened": InfoCategory.EXPLOITATION,
+        "where": InfoCategory.LOCATION,
+        "when_text": InfoCategory.CASE_FACTS,
+        "trafficking_kind": InfoCategory.CASE_FACTS,
+        "victim_age_group": InfoCategory.CASE_FACTS,
+        "contact": InfoCategory.CONTACT,
+        "photo": InfoCategory.CONTACT,
+        "status": InfoCategory.CASE_FACTS,
+        "received_at": InfoCategory.CASE_FACTS,
     }
 
     class Meta:
@@ -126,11 +126,11 @@ class TipAddition(models.Model):
     text = EncryptedTextField()
     received_at = models.DateTimeField(default=this_hour, editable=False)
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        "id": Sensitivity.PUBLIC,
-        "tip": Sensitivity.PUBLIC,
-        "text": Sensitivity.PRIVILEGED,
-        "received_at": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        "id": InfoCategory.CASE_FACTS,
+        "tip": InfoCategory.CASE_FACTS,
+        "text": InfoCategory.EXPLOITATION,
+        "received_at": InfoCategory.CASE_FACTS,
     }
 
     class Meta:

@@ -13,7 +13,7 @@ from continuum.access.models import Agency, Region
 from continuum.cases.models import ReferralSource
 from continuum.core.crypto import EncryptedTextField
 from continuum.core.models import Versioned
-from continuum.core.sensitivity import Sensitivity
+from continuum.core.sensitivity import FieldCategories, InfoCategory
 
 
 class RecruitmentChannel(models.TextChoices):
@@ -76,27 +76,27 @@ class Referral(Versioned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **Versioned.BASE_SENSITIVITY,
-        "region": Sensitivity.PUBLIC,
-        "source": Sensitivity.CASE_FACT,
-        "referring_agency": Sensitivity.CASE_FACT,
-        "referrer_name": Sensitivity.CASE_FACT,
-        "referrer_contact": Sensitivity.CASE_FACT,
-        "received_at": Sensitivity.CASE_FACT,
-        "what_is_known": Sensitivity.PRIVILEGED,
-        "recruitment_channel": Sensitivity.CASE_FACT,
-        "recruitment_apps": Sensitivity.CASE_FACT,
-        "suspected_kind": Sensitivity.CASE_FACT,
-        "survivor_first_name": Sensitivity.IDENTIFYING,
-        "survivor_last_name": Sensitivity.IDENTIFYING,
-        "survivor_birth_date": Sensitivity.IDENTIFYING,
-        "survivor_age": Sensitivity.CASE_FACT,
-        "survivor_language": Sensitivity.CASE_FACT,
-        "tip": Sensitivity.PUBLIC,
-        "case": Sensitivity.PUBLIC,
-        "status": Sensitivity.CASE_FACT,
-        "created_by": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **Versioned.BASE_FIELD_CATEGORIES,
+        "region": InfoCategory.CASE_FACTS,
+        "source": InfoCategory.CASE_FACTS,
+        "referring_agency": InfoCategory.CASE_FACTS,
+        "referrer_name": InfoCategory.CASE_FACTS,
+        "referrer_contact": InfoCategory.CASE_FACTS,
+        "received_at": InfoCategory.CASE_FACTS,
+        "what_is_known": InfoCategory.EXPLOITATION,
+        "recruitment_channel": InfoCategory.CASE_FACTS,
+        "recruitment_apps": InfoCategory.CASE_FACTS,
+        "suspected_kind": InfoCategory.CASE_FACTS,
+        "survivor_first_name": InfoCategory.IDENTITY,
+        "survivor_last_name": InfoCategory.IDENTITY,
+        "survivor_birth_date": InfoCategory.IDENTITY,
+        "survivor_age": InfoCategory.CASE_FACTS,
+        "survivor_language": InfoCategory.CASE_FACTS,
+        "tip": InfoCategory.CASE_FACTS,
+        "case": InfoCategory.CASE_FACTS,
+        "status": InfoCategory.CASE_FACTS,
+        "created_by": InfoCategory.CASE_FACTS,
     }
 
     class Meta:

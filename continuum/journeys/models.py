@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from continuum.access.models import Agency
 from continuum.cases.models import Case
-from continuum.core.sensitivity import Sensitivity
+from continuum.core.sensitivity import FieldCategories, InfoCategory
 from continuum.people.models import Person
 
 
@@ -84,16 +84,16 @@ class JourneyEvent(models.Model):
 
     objects = JourneyEventQuerySet.as_manager()
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        "id": Sensitivity.PUBLIC,
-        "case": Sensitivity.PUBLIC,
-        "person": Sensitivity.PUBLIC,
-        "kind": Sensitivity.CASE_FACT,
-        "occurred_at": Sensitivity.CASE_FACT,
-        "agency": Sensitivity.CASE_FACT,
-        "actor": Sensitivity.CASE_FACT,
-        "data": Sensitivity.CASE_FACT,
-        "recorded_at": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        "id": InfoCategory.CASE_FACTS,
+        "case": InfoCategory.CASE_FACTS,
+        "person": InfoCategory.CASE_FACTS,
+        "kind": InfoCategory.CASE_FACTS,
+        "occurred_at": InfoCategory.CASE_FACTS,
+        "agency": InfoCategory.CASE_FACTS,
+        "actor": InfoCategory.CASE_FACTS,
+        "data": InfoCategory.CASE_FACTS,
+        "recorded_at": InfoCategory.CASE_FACTS,
     }
 
     class Meta:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from continuum.access.models import Agency
 from continuum.cases.models import Case
 from continuum.core.models import Versioned
-from continuum.core.sensitivity import Sensitivity
+from continuum.core.sensitivity import FieldCategories, InfoCategory
 from continuum.justice.statutes import FELONY_CLASS, OffenseLevel, validate_section
 from continuum.people.models import Person
 
@@ -48,15 +48,15 @@ class Investigation(Versioned):
     opened_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **Versioned.BASE_SENSITIVITY,
-        "case": Sensitivity.PUBLIC,
-        "agency": Sensitivity.CASE_FACT,
-        "lead": Sensitivity.CASE_FACT,
-        "status": Sensitivity.CASE_FACT,
-        "kind": Sensitivity.CASE_FACT,
-        "opened_at": Sensitivity.CASE_FACT,
-        "closed_at": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **Versioned.BASE_FIELD_CATEGORIES,
+        "case": InfoCategory.CASE_FACTS,
+        "agency": InfoCategory.JUSTICE,
+        "lead": InfoCategory.JUSTICE,
+        "status": InfoCategory.JUSTICE,
+        "kind": InfoCategory.JUSTICE,
+        "opened_at": InfoCategory.JUSTICE,
+        "closed_at": InfoCategory.JUSTICE,
     }
 
     class Meta:
@@ -75,12 +75,12 @@ class Arrest(Versioned):
     arrested_at = models.DateTimeField()
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="arrests")
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **Versioned.BASE_SENSITIVITY,
-        "investigation": Sensitivity.PUBLIC,
-        "suspect": Sensitivity.PUBLIC,
-        "arrested_at": Sensitivity.CASE_FACT,
-        "agency": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **Versioned.BASE_FIELD_CATEGORIES,
+        "investigation": InfoCategory.JUSTICE,
+        "suspect": InfoCategory.JUSTICE,
+        "arrested_at": InfoCategory.JUSTICE,
+        "agency": InfoCategory.JUSTICE,
     }
 
     class Meta:
@@ -103,13 +103,13 @@ class Charge(Versioned):
     counts = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
     filed_at = models.DateTimeField()
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **Versioned.BASE_SENSITIVITY,
-        "arrest": Sensitivity.PUBLIC,
-        "statute": Sensitivity.CASE_FACT,
-        "offense_level": Sensitivity.CASE_FACT,
-        "counts": Sensitivity.CASE_FACT,
-        "filed_at": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **Versioned.BASE_FIELD_CATEGORIES,
+        "arrest": InfoCategory.JUSTICE,
+        "statute": InfoCategory.JUSTICE,
+        "offense_level": InfoCategory.JUSTICE,
+        "counts": InfoCategory.JUSTICE,
+        "filed_at": InfoCategory.JUSTICE,
     }
 
     class Meta:
@@ -144,12 +144,12 @@ class Prosecution(Versioned):
     )
     opened_at = models.DateTimeField(default=timezone.now)
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **Versioned.BASE_SENSITIVITY,
-        "case": Sensitivity.PUBLIC,
-        "agency": Sensitivity.CASE_FACT,
-        "status": Sensitivity.CASE_FACT,
-        "opened_at": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **Versioned.BASE_FIELD_CATEGORIES,
+        "case": InfoCategory.CASE_FACTS,
+        "agency": InfoCategory.JUSTICE,
+        "status": InfoCategory.JUSTICE,
+        "opened_at": InfoCategory.JUSTICE,
     }
 
     class Meta:
@@ -179,12 +179,12 @@ class Disposition(Versioned):
     decided_at = models.DateTimeField()
     sentence_summary = models.CharField(max_length=200, blank=True)
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **Versioned.BASE_SENSITIVITY,
-        "charge": Sensitivity.PUBLIC,
-        "outcome": Sensitivity.CASE_FACT,
-        "decided_at": Sensitivity.CASE_FACT,
-        "sentence_summary": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **Versioned.BASE_FIELD_CATEGORIES,
+        "charge": InfoCategory.JUSTICE,
+        "outcome": InfoCategory.JUSTICE,
+        "decided_at": InfoCategory.JUSTICE,
+        "sentence_summary": InfoCategory.JUSTICE,
     }
 
     class Meta:

@@ -9,7 +9,7 @@ from django.db import models
 from continuum.core.crypto import EncryptedTextField
 from continuum.core.htcds import Education, Gender, MaritalStatus
 from continuum.core.models import Versioned
-from continuum.core.sensitivity import Sensitivity
+from continuum.core.sensitivity import FieldCategories, InfoCategory
 
 
 class Person(Versioned):
@@ -45,31 +45,38 @@ class Person(Versioned):
     immigration_status = EncryptedTextField(blank=True, default="")
     health_notes = EncryptedTextField(blank=True, default="")
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **Versioned.BASE_SENSITIVITY,
-        "first_name": Sensitivity.IDENTIFYING,
-        "middle_name": Sensitivity.IDENTIFYING,
-        "last_name": Sensitivity.IDENTIFYING,
-        "aliases": Sensitivity.IDENTIFYING,
-        "birth_date": Sensitivity.IDENTIFYING,
-        "gender": Sensitivity.CASE_FACT,
-        "primary_language": Sensitivity.CASE_FACT,
-        "secondary_language": Sensitivity.CASE_FACT,
-        "citizenship": Sensitivity.CASE_FACT,
-        "marital_status": Sensitivity.CASE_FACT,
-        "number_of_children": Sensitivity.CASE_FACT,
-        "highest_education": Sensitivity.CASE_FACT,
-        "email": Sensitivity.IDENTIFYING,
-        "mobile_phone": Sensitivity.IDENTIFYING,
-        "mailing_street": Sensitivity.IDENTIFYING,
-        "mailing_city": Sensitivity.IDENTIFYING,
-        "mailing_state": Sensitivity.IDENTIFYING,
-        "mailing_postal_code": Sensitivity.IDENTIFYING,
-        "mailing_country": Sensitivity.CASE_FACT,
-        "current_location": Sensitivity.PRIVILEGED,
-        "immigration_status": Sensitivity.PRIVILEGED,
-        "health_notes": Sensitivity.PRIVILEGED,
+    # For people who are suspects or witnesses in a case, the policy counts identity, contact and
+    # location fields as `justice` (investigation data; continuum/access/policy.py allowed_fields).
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **Versioned.BASE_FIELD_CATEGORIES,
+        "first_name": InfoCategory.IDENTITY,
+        "middle_name": InfoCategory.IDENTITY,
+        "last_name": InfoCategory.IDENTITY,
+        "aliases": InfoCategory.IDENTITY,
+        "birth_date": InfoCategory.IDENTITY,
+        "gender": InfoCategory.CASE_FACTS,
+        "primary_language": InfoCategory.CASE_FACTS,
+        "secondary_language": InfoCategory.CASE_FACTS,
+        "citizenship": InfoCategory.IDENTITY,
+        "marital_status": InfoCategory.IDENTITY,
+        "number_of_children": InfoCategory.IDENTITY,
+        "highest_education": InfoCategory.IDENTITY,
+        "email": InfoCategory.CONTACT,
+        "mobile_phone": InfoCategory.CONTACT,
+        "mailing_street": InfoCategory.CONTACT,
+        "mailing_city": InfoCategory.CONTACT,
+        "mailing_state": InfoCategory.CONTACT,
+        "mailing_postal_code": InfoCategory.CONTACT,
+        "mailing_country": InfoCategory.CONTACT,
+        "current_location": InfoCategory.LOCATION,
+        "immigration_status": InfoCategory.IMMIGRATION,
+        "health_notes": InfoCategory.HEALTH,
     }
+    # What a provider's staff see of the survivor of a referral sent to them (policy.yaml
+    # `referral_view`): a first name to greet them by and the languages to speak, nothing more.
+    REFERRAL_VIEW: ClassVar[frozenset[str]] = frozenset(
+        {"first_name", "gender", "primary_language", "secondary_language"}
+    )
 
     class Meta:
         indexes = [models.Index(fields=["last_name", "first_name"]), models.Index(fields=["birth_date"])]

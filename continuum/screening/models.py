@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from continuum.core.models import Versioned
-from continuum.core.sensitivity import Sensitivity
+from continuum.core.sensitivity import FieldCategories, InfoCategory
 
 
 class ScreeningOutcome(models.TextChoices):
@@ -45,20 +45,20 @@ class ScreeningResult(Versioned):
     screened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     screened_at = models.DateTimeField(default=timezone.now)
 
-    SENSITIVITY: ClassVar[dict[str, Sensitivity]] = {
-        **Versioned.BASE_SENSITIVITY,
-        "case": Sensitivity.PUBLIC,
-        "person": Sensitivity.PUBLIC,
-        "instrument_name": Sensitivity.CASE_FACT,
-        "instrument_version": Sensitivity.CASE_FACT,
-        "result": Sensitivity.CASE_FACT,
-        "trafficking_type": Sensitivity.CASE_FACT,
-        "minor": Sensitivity.CASE_FACT,
-        "elements": Sensitivity.CASE_FACT,
-        "follow_up": Sensitivity.CASE_FACT,
-        "answers": Sensitivity.CASE_FACT,
-        "screened_by": Sensitivity.CASE_FACT,
-        "screened_at": Sensitivity.CASE_FACT,
+    FIELD_CATEGORIES: ClassVar[FieldCategories] = {
+        **Versioned.BASE_FIELD_CATEGORIES,
+        "case": InfoCategory.CASE_FACTS,
+        "person": InfoCategory.CASE_FACTS,
+        "instrument_name": InfoCategory.CASE_FACTS,
+        "instrument_version": InfoCategory.CASE_FACTS,
+        "result": InfoCategory.CASE_FACTS,
+        "trafficking_type": InfoCategory.CASE_FACTS,
+        "minor": InfoCategory.CASE_FACTS,
+        "elements": InfoCategory.CASE_FACTS,
+        "follow_up": InfoCategory.CASE_FACTS,
+        "answers": InfoCategory.EXPLOITATION,
+        "screened_by": InfoCategory.CASE_FACTS,
+        "screened_at": InfoCategory.CASE_FACTS,
     }
 
     class Meta:

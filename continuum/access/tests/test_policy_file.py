@@ -1,4 +1,5 @@
-"""The policy file is complete and strict: every URL and every protected field is named in it."""
+"""The policy file is complete and strict: every URL is named in it, it names categories and never
+fields, and the field map it works with comes from the models, complete."""
 
 import copy
 
@@ -10,7 +11,10 @@ from django.core.exceptions import ImproperlyConfigured
 from continuum.access import policy
 from continuum.access.models import Role
 from continuum.conftest import _pattern_names
+from continuum.core.sensitivity import InfoCategory, SystemCategory
 
+# The models that hold a survivor's case data: every field is in a category the policy can open.
+# (care.ProviderService, the provider directory, is staff-only `system` data like accounts.)
 PROTECTED_MODELS = [
     "cases.Case",
     "cases.CaseParticipant",
@@ -36,7 +40,6 @@ PROTECTED_MODELS = [
     "intake.Tip",
     "intake.TipAddition",
     "screening.ScreeningResult",
-    "care.ProviderService",
     "care.ServiceReferral",
     "care.UnmetNeed",
     "care.ReferralReminder",
@@ -74,6 +77,40 @@ def test_every_field_of_a_protected_model_has_exactly_one_category(label):
     model = apps.get_model(label)
     names = {f.name for f in model._meta.concrete_fields}
     assert set(policy.policy().fields[label]) == names
+    assert set(policy.policy().fields[label].values()) <= set(InfoCategory.values) | {policy.ROW_CATEGORY}
+
+
+def test_the_engine_reads_each_field_category_from_the_model(monkeypatch):
+    from continuum.people.models import Person
+
+    assert policy.policy().fields["people.Person"]["citizenship"] == "identity"
+    monkeypatch.setattr(Person, "FIELD_CATEGORIES", {**Person.FIELD_CATEGORIES, "citizenship": "health"})
+    assert policy.parse_policy(raw()).fields["people.Person"]["citizenship"] == "health"
+
+
+def test_models_that_hold_no_case_data_are_in_no_category_a_relationship_can_open():
+    loaded = policy.policy()
+    for label in ("access.Region", "access.Agency", "access.User", "access.ApiToken", "audit.AuditEvent"):
+        assert set(loaded.fields[label].values()) <= set(SystemCategory.values), label
+        assert policy.allowed_fields(label, InfoCategory.values) == frozenset(), label
+
+
+def test_the_provider_sees_only_the_fields_the_models_mark_for_a_referral():
+    from continuum.people.models import Person
+
+    assert policy.referral_fields("people.Person") == Person.REFERRAL_VIEW
+    assert "last_name" not in policy.referral_fields("people.Person")
+    assert policy.referral_fields("justice.Investigation") == frozenset()
+
+
+def test_a_referral_view_field_the_provider_may_never_see_stops_the_start(monkeypatch):
+    from continuum.care.models import ServiceReferral
+
+    monkeypatch.setattr(
+        ServiceReferral, "FIELD_CATEGORIES", {**ServiceReferral.FIELD_CATEGORIES, "reason": "justice"}
+    )
+    with pytest.raises(ImproperlyConfigured, match="provider may never see"):
+        policy.parse_policy(raw())
 
 
 @pytest.mark.parametrize(
@@ -83,7 +120,10 @@ def test_every_field_of_a_protected_model_has_exactly_one_category(label):
         (lambda d: d["roles"]["coordinator"]["case"]["view"].append("friendship"), "unknown relationships"),
         (lambda d: d["roles"]["coordinator"]["grants"]["same_region"].append("gossip"), "unknown categories"),
         (lambda d: d["roles"].pop("admin"), "no rules for roles"),
-        (lambda d: d["fields"]["people.Person"]["contact"].append("first_name"), "two categories"),
+        (lambda d: d["roles"]["coordinator"]["consent"].append("reference"), "unknown categories"),
+        (lambda d: d.update(fields={"people.Person": {"identity": ["first_name"]}}), "never fields"),
+        (lambda d: d["referral_view"].append("cases.Gossip"), "unknown model"),
+        (lambda d: d["referral_view"].append("justice.Investigation"), "no REFERRAL_VIEW"),
         (lambda d: d.update(version=2), "version 1"),
     ],
 )
