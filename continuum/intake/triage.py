@@ -42,7 +42,9 @@ def queue_view(request: HttpRequest) -> HttpResponse:
     audit.record(
         actor=request.user, action="list", object_type="intake.Referral", detail={"count": len(items)}
     )
-    return render(request, "intake/triage/queue.html", {"items": items, "take_up_form": TakeUpForm()})
+    # The region choices once for the page, not one query per tip row.
+    regions = list(TakeUpForm().fields["region"].choices)
+    return render(request, "intake/triage/queue.html", {"items": items, "regions": regions})
 
 
 @require_http_methods(["GET", "POST"])
