@@ -4,6 +4,7 @@ a referral, and opening a case from a referral. For intake staff and coordinator
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -43,7 +44,9 @@ def queue_view(request: HttpRequest) -> HttpResponse:
         actor=request.user, action="list", object_type="intake.Referral", detail={"count": len(items)}
     )
     # The region choices once for the page, not one query per tip row.
-    regions = list(TakeUpForm().fields["region"].choices)
+    region_field = TakeUpForm().fields["region"]
+    assert isinstance(region_field, forms.ModelChoiceField)
+    regions = list(region_field.iterator(region_field))
     return render(request, "intake/triage/queue.html", {"items": items, "regions": regions})
 
 
