@@ -64,16 +64,47 @@ class QueueItem:
     duplicates: list[str]
 
 
-def triage_queue(user: Any) -> list[QueueItem]:
-    """New tips and new referrals, oldest first (200 of each at most), with the possible-duplicate
-    hints of all the referrals found in one query: the queue costs the same few queries however
-    many cases or referrals there are."""
-    items = [QueueItem("tip", t.received_at, t, None, []) for t in new_tips_for(user)[:200]]
-    referrals = list(referrals_for(user).filter(status=ReferralStatus.NEW).order_by("received_at")[:200])
+# How many of each (tips, referrals) the queue shows, oldest first, and where its counts stop.
+QUEUE_SHOWN = 50
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """How many new tips and referrals wait (`COUNT_CAP` at most each; `capped` when reached)."""
+
+    tips: int
+    referrals: int
+    capped: bool
+
+
+def _shown_and_count(queryset: QuerySet[Any], shown: int) -> tuple[list[Any], int]:
+    """The first `shown` rows, and the count: settled by the rows when they are fewer, otherwise
+    one COUNT that stops at COUNT_CAP + 1."""
+    rows = list(queryset[: shown + 1])
+    if len(rows) <= shown:
+        return rows, len(rows)
+    return rows[:shown], queryset[: COUNT_CAP + 1].count()
+
+
+def triage_queue(user: Any, *, shown: int = QUEUE_SHOWN) -> tuple[list[QueueItem], Waiting]:
+    """The oldest new tips and new referrals (`shown` of each), with the possible-duplicate hints
+    of all the referrals found in one query, and how many of each wait: the queue costs the same
+    few queries and renders the same few rows however many cases or referrals there are."""
+    tips, n_tips = _shown_and_count(new_tips_for(user), shown)
+    referrals, n_referrals = _shown_and_count(
+        referrals_for(user).filter(status=ReferralStatus.NEW).order_by("received_at", "id"), shown
+    )
+    items = [QueueItem("tip", t.received_at, t, None, []) for t in tips]
     hints = duplicates_of(user, referrals)
     for referral in referrals:
         items.append(QueueItem("referral", referral.received_at, None, referral, hints.get(referral.pk, [])))
-    return sorted(items, key=lambda item: item.received_at)
+    waiting = Waiting(
+        tips=min(n_tips, COUNT_CAP),
+        referrals=min(n_referrals, COUNT_CAP),
+        capped=max(n_tips, n_referrals) > COUNT_CAP,
+    )
+    return sorted(items, key=lambda item: item.received_at), waiting
 
 
 def possible_duplicates(user: Any, referral: Referral) -> list[str]:

@@ -35,7 +35,7 @@ def add_cases(region, n):
             incoming_referral_date=now.date(),
             opened_on=now.date(),
         )
-        survivor = Person.objects.create(first_name=f"Ana{i}", last_name=SURNAME, birth_date=BIRTH)
+        survivor = Person.objects.create(first_name=f"Ana{i:03d}", last_name=SURNAME, birth_date=BIRTH)
         CaseParticipant.objects.create(case=case, person=survivor, role=ParticipantRole.SURVIVOR)
         Task.objects.create(
             case=case, kind=TaskKind.OTHER, agency=taskforce, due_at=now + dt.timedelta(days=i % 2 * 2 - 1)
@@ -44,7 +44,7 @@ def add_cases(region, n):
             region=region,
             source="hotline",
             what_is_known="Seen at a motel.",
-            survivor_first_name=f"Ana{i}",
+            survivor_first_name=f"Ana{i:03d}",
             survivor_last_name=SURNAME,
             survivor_birth_date=BIRTH,
         )
@@ -64,7 +64,7 @@ def queries(client, url, params):
     [
         ("coordinator", "cases:list", {}),
         ("coordinator", "cases:list", {"q": SURNAME}),
-        ("coordinator", "cases:list", {"q": f"Ana1 {SURNAME}"}),
+        ("coordinator", "cases:list", {"q": f"Ana007 {SURNAME}"}),
         ("coordinator", "cases:list", {"q": SURNAME[:5].lower()}),
         ("coordinator", "cases:tasks", {}),
         ("coordinator", "intake:queue", {}),
@@ -76,7 +76,7 @@ def test_a_list_page_runs_as_many_queries_with_3n_cases_as_with_n(
 ):
     user = persona(username)
     region = persona("coordinator").membership.agency.region
-    n = 30  # more than a page, so both sizes show a full page and a count
+    n = 60  # more than a page and than a queue shows, so both sizes show it full and count
     add_cases(region, n)
     sign_in(client, user)
     url = reverse(url_name)
@@ -87,4 +87,4 @@ def test_a_list_page_runs_as_many_queries_with_3n_cases_as_with_n(
         response = client.get(url, params)
     assert response.status_code == 200
     if "q" in params:  # the search found the new cases, so it did the work it is counted for
-        assert response.context["page"].count >= 3 if " " in params["q"] else 3 * n
+        assert response.context["page"].count == (2 if " " in params["q"] else 3 * n)
