@@ -1,4 +1,5 @@
-"""`python -m continuum.bench synth [--sizes 100000 1000000]`: time the synthetic generator.
+"""`python -m continuum.bench synth [--sizes 100000 1000000]`: time the synthetic generator;
+`python -m continuum.bench pages --cases 100000`: page latency (continuum/bench/pages.py).
 
 Each size runs `continuum synth` in a fresh PostgreSQL database (created and dropped here) and
 reports wall time, CPU time and the peak memory of the generator process, so the figures in
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -18,17 +18,11 @@ import uuid
 
 import psycopg
 
-
-def _machine() -> str:
-    cpus = os.cpu_count()
-    with open("/proc/meminfo", encoding="ascii") as handle:
-        mem_kib = int(handle.readline().split()[1])
-    memory = f"{mem_kib / 1024 / 1024:.0f} GiB"
-    return f"{platform.machine()}, {cpus} cores, {memory}, Python {platform.python_version()}"
+from continuum.bench import pages
 
 
 def bench_synth(sizes: list[int], server: str, seed: int) -> None:
-    print(f"machine: {_machine()}")
+    print(f"machine: {pages.machine()}")
     print("| cases | journey events | wall (s) | CPU (s) | peak memory (MiB) | cases/s |")
     print("|---:|---:|---:|---:|---:|---:|")
     for size in sizes:
@@ -68,12 +62,14 @@ def main() -> None:
     synth = sub.add_parser("synth", help="time `continuum synth` on PostgreSQL")
     synth.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     synth.add_argument("--seed", type=int, default=7)
-    synth.add_argument(
-        "--server", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-    )
+    server = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+    synth.add_argument("--server", default=server)
+    pages.add_parser(sub, server)
     args = parser.parse_args()
     if args.what == "synth":
         bench_synth(args.sizes, args.server, args.seed)
+    elif args.what == "pages":
+        pages.bench_pages(args)
 
 
 if __name__ == "__main__":

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
 
 from continuum.access import policy
 from continuum.access.models import Agency, Consent, Region, Role, Town, User
@@ -32,6 +34,7 @@ from continuum.cases.models import (
 from continuum.core.htcds import CaseStatus
 from continuum.journeys.models import EventKind, JourneyEvent
 from continuum.people.models import Person
+from continuum.people.search import name_matches
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ class CaseFilters:
     age_group: str = ""
     trafficking_type: str = ""
     status: str = ""
+    # Names similar to `q` rather than names that begin with its words (the second try).
+    similar: bool = False
 
     @classmethod
     def from_cleaned(cls, data: dict[str, Any]) -> CaseFilters:
@@ -53,8 +58,28 @@ class CaseFilters:
         )
 
 
+# A case reference as people type it: CT-7KQ2-M9XD-4RT0, any case, the "CT-" optional.
+REFERENCE_PATTERN = re.compile(r"(?:CT-)?([0-9A-Z]{4})-([0-9A-Z]{4})-([0-9A-Z]{4})")
+
+
+def is_name_search(filters: CaseFilters) -> bool:
+    term = filters.q.strip()
+    return bool(term) and REFERENCE_PATTERN.fullmatch(term.upper()) is None
+
+
 def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
-    cases = Case.objects.restrict(user, "list").select_related("region", "town", "lead_agency")
+    """The cases the user may list, filtered. `q` is a case reference (found whole) or a survivor's
+    name: every word begins one of their names, accents and case aside, through the indexed key of
+    continuum/people/search.py; with `similar`, names close to it (PostgreSQL)."""
+    term = filters.q.strip()
+    reference = REFERENCE_PATTERN.fullmatch(term.upper()) if term else None
+    if term and reference is None:
+        # A name matches only where the user may see names: a search must not reveal that a named
+        # person is a survivor in a case whose identity the user cannot see.
+        cases = Case.objects.restrict(user, "list", showing="identity")
+    else:
+        cases = Case.objects.restrict(user, "list")
+    cases = cases.select_related("region", "town", "lead_agency")
     if filters.region is not None:
         cases = cases.filter(region=filters.region)
     if filters.age_group:
@@ -63,15 +88,16 @@ def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
         cases = cases.filter(trafficking_type=filters.trafficking_type)
     if filters.status:
         cases = cases.filter(status=filters.status)
-    if filters.q:
-        term = filters.q.strip()
-        survivor_named = CaseParticipant.objects.filter(
-            case=OuterRef("pk"), role=ParticipantRole.SURVIVOR
-        ).filter(Q(person__last_name__iexact=term) | Q(person__first_name__iexact=term))
-        # A name matches only where the user may see names: a search must not reveal that a named
-        # person is a survivor in a case whose identity the user cannot see.
-        named_visible = Case.objects.restrict(user, "list", showing="identity").filter(Exists(survivor_named))
-        cases = cases.filter(Q(reference__icontains=term) | Q(pk__in=named_visible.values("pk")))
+    if reference is not None:
+        cases = cases.filter(reference="CT-" + "-".join(reference.groups()))
+    elif term:
+        named = name_matches(term, vendor=connection.vendor, similar=filters.similar)
+        if named is None:
+            return cases.none()
+        survivors = CaseParticipant.objects.filter(
+            role=ParticipantRole.SURVIVOR, person__in=Person.objects.filter(named)
+        )
+        cases = cases.filter(pk__in=survivors.values("case_id"))
     return cases.order_by("-opened_on", "reference")
 
 

@@ -7,12 +7,12 @@ and the audit row of a denial must survive the 404 that follows it.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -45,6 +45,7 @@ from continuum.cases.forms import (
     TeamAddForm,
 )
 from continuum.cases.models import MeetingStatus
+from continuum.cases.paging import capped_page
 from continuum.cases.selectors import (
     CaseFilters,
     agenda_candidates,
@@ -59,6 +60,7 @@ from continuum.cases.selectors import (
     follow_ups_of,
     goal_of,
     invite_candidates,
+    is_name_search,
     meeting_for,
     meeting_view,
     meetings_for,
@@ -90,11 +92,18 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     valid = not form.is_bound or form.is_valid()
     filters = CaseFilters.from_cleaned(form.cleaned_data) if form.is_bound and valid else CaseFilters()
+    # The page and at most one capped COUNT (continuum/cases/paging.py), never the list twice.
     page = (
-        Paginator(case_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+        capped_page(case_list(request.user, filters), request.GET.get("page"), per_page=PAGE_SIZE)
         if valid
         else None
     )
+    similar = False
+    if page is not None and page.count == 0 and is_name_search(filters):
+        # No name begins so: try names that are close (misspelt), where the database can.
+        similar = True
+        filters = dataclasses.replace(filters, similar=True)
+        page = capped_page(case_list(request.user, filters), request.GET.get("page"), per_page=PAGE_SIZE)
     if page is not None:
         audit.record(
             actor=request.user,
@@ -105,7 +114,11 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request,
+        "cases/case_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "similar": similar},
+    )
 
 
 @require_GET

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from continuum.access import policy
 from continuum.cases.models import Case, CaseParticipant, ParticipantRole
@@ -63,35 +64,92 @@ class QueueItem:
     duplicates: list[str]
 
 
-def triage_queue(user: Any) -> list[QueueItem]:
-    items = [QueueItem("tip", t.received_at, t, None, []) for t in new_tips_for(user)[:200]]
-    for referral in referrals_for(user).filter(status=ReferralStatus.NEW).order_by("received_at")[:200]:
-        items.append(
-            QueueItem("referral", referral.received_at, None, referral, possible_duplicates(user, referral))
-        )
-    return sorted(items, key=lambda item: item.received_at)
+# How many of each (tips, referrals) the queue shows, oldest first, and where its counts stop.
+QUEUE_SHOWN = 50
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """How many new tips and referrals wait (`COUNT_CAP` at most each; `capped` when reached)."""
+
+    tips: int
+    referrals: int
+    capped: bool
+
+
+def _shown_and_count(queryset: QuerySet[Any], shown: int) -> tuple[list[Any], int]:
+    """The first `shown` rows, and the count: settled by the rows when they are fewer, otherwise
+    one COUNT that stops at COUNT_CAP + 1."""
+    rows = list(queryset[: shown + 1])
+    if len(rows) <= shown:
+        return rows, len(rows)
+    return rows[:shown], queryset[: COUNT_CAP + 1].count()
+
+
+def triage_queue(user: Any, *, shown: int = QUEUE_SHOWN) -> tuple[list[QueueItem], Waiting]:
+    """The oldest new tips and new referrals (`shown` of each), with the possible-duplicate hints
+    of all the referrals found in one query, and how many of each wait: the queue costs the same
+    few queries and renders the same few rows however many cases or referrals there are."""
+    tips, n_tips = _shown_and_count(new_tips_for(user), shown)
+    referrals, n_referrals = _shown_and_count(
+        referrals_for(user).filter(status=ReferralStatus.NEW).order_by("received_at", "id"), shown
+    )
+    items = [QueueItem("tip", t.received_at, t, None, []) for t in tips]
+    hints = duplicates_of(user, referrals)
+    for referral in referrals:
+        items.append(QueueItem("referral", referral.received_at, None, referral, hints.get(referral.pk, [])))
+    waiting = Waiting(
+        tips=min(n_tips, COUNT_CAP),
+        referrals=min(n_referrals, COUNT_CAP),
+        capped=max(n_tips, n_referrals) > COUNT_CAP,
+    )
+    return sorted(items, key=lambda item: item.received_at), waiting
 
 
 def possible_duplicates(user: Any, referral: Referral) -> list[str]:
     """References of cases the user may see by name whose survivor matches by name and date of
     birth, exactly or by sound (Soundex of the last name)."""
-    if not referral.survivor_birth_date or not referral.survivor_last_name:
-        return []
+    return duplicates_of(user, [referral]).get(referral.pk, [])
+
+
+# Survivors looked at per date of birth (the hint is a hint, not record linkage).
+CANDIDATES_PER_DATE = 50
+
+
+def duplicates_of(user: Any, referrals: list[Referral]) -> dict[Any, list[str]]:
+    """`possible_duplicates` of each referral (by id), in one query for them all."""
+    wanted = [r for r in referrals if r.survivor_birth_date and r.survivor_last_name]
+    if not wanted:
+        return {}
+    dates = {r.survivor_birth_date for r in wanted}
     visible = Case.objects.restrict(user, "list", showing="identity")
-    candidates = CaseParticipant.objects.filter(
-        case__in=visible, role=ParticipantRole.SURVIVOR, person__birth_date=referral.survivor_birth_date
-    ).select_related("person", "case")
-    wanted = soundex(referral.survivor_last_name)
-    first = referral.survivor_first_name.strip().lower()
-    found = []
-    for participant in candidates[:50]:
-        person = participant.person
-        same_sound = soundex(person.last_name) == wanted
-        same_first = (
-            not first
-            or person.first_name.strip().lower() == first
-            or soundex(person.first_name) == soundex(first)
+    candidates = (
+        CaseParticipant.objects.filter(
+            case__in=visible, role=ParticipantRole.SURVIVOR, person__birth_date__in=dates
         )
-        if same_sound and same_first:
-            found.append(participant.case.reference)
-    return sorted(set(found))
+        .select_related("person", "case")
+        .annotate(rank=Window(RowNumber(), partition_by=F("person__birth_date"), order_by=F("id").asc()))
+        .filter(rank__lte=CANDIDATES_PER_DATE)
+        .order_by("person__birth_date", "id")
+    )
+    by_date: dict[dt.date | None, list[CaseParticipant]] = {}
+    for participant in candidates:
+        by_date.setdefault(participant.person.birth_date, []).append(participant)
+    hints: dict[Any, list[str]] = {}
+    for referral in wanted:
+        wanted_sound = soundex(referral.survivor_last_name)
+        first = referral.survivor_first_name.strip().lower()
+        references = set()
+        for candidate in by_date.get(referral.survivor_birth_date, []):
+            person = candidate.person
+            same_sound = soundex(person.last_name) == wanted_sound
+            same_first = (
+                not first
+                or person.first_name.strip().lower() == first
+                or soundex(person.first_name) == soundex(first)
+            )
+            if same_sound and same_first:
+                references.add(candidate.case.reference)
+        hints[referral.pk] = sorted(references)
+    return hints

@@ -4,6 +4,7 @@ a referral, and opening a case from a referral. For intake staff and coordinator
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,7 +17,7 @@ from continuum.access.decorators import staff_required
 from continuum.access.models import User
 from continuum.audit import log as audit
 from continuum.intake import actions
-from continuum.intake.selectors import new_tips_for, referrals_for, triage_queue
+from continuum.intake.selectors import QUEUE_SHOWN, new_tips_for, referrals_for, triage_queue
 from continuum.intake.triage_forms import ReferralForm, TakeUpForm
 
 
@@ -38,11 +39,19 @@ def _require_triage(request: HttpRequest) -> User:
 @staff_required
 def queue_view(request: HttpRequest) -> HttpResponse:
     _require_triage(request)
-    items = triage_queue(request.user)
+    items, waiting = triage_queue(request.user)
     audit.record(
         actor=request.user, action="list", object_type="intake.Referral", detail={"count": len(items)}
     )
-    return render(request, "intake/triage/queue.html", {"items": items, "take_up_form": TakeUpForm()})
+    # The region choices once for the page, not one query per tip row.
+    region_field = TakeUpForm().fields["region"]
+    assert isinstance(region_field, forms.ModelChoiceField)
+    regions = list(region_field.iterator(region_field))
+    return render(
+        request,
+        "intake/triage/queue.html",
+        {"items": items, "regions": regions, "waiting": waiting, "shown": QUEUE_SHOWN},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.db import models
 
@@ -10,6 +10,7 @@ from continuum.core.crypto import EncryptedTextField
 from continuum.core.htcds import Education, Gender, MaritalStatus
 from continuum.core.models import Versioned
 from continuum.core.sensitivity import FieldCategories, InfoCategory
+from continuum.people.search import NAME_FIELDS, NameKeyField, person_key
 
 
 class Person(Versioned):
@@ -20,6 +21,8 @@ class Person(Versioned):
     last_name = models.CharField(max_length=100, blank=True)  # prs_SecondName
     # Names the person is also known by (street names, aliases), comma-free list.
     aliases = models.JSONField(default=list, blank=True)
+    # Every name above, normalised for search (continuum/people/search.py); set on every save.
+    name_key = NameKeyField(max_length=600, blank=True, default="", editable=False)
     birth_date = models.DateField(null=True, blank=True)  # prs_Birthdate
     gender = models.CharField(
         max_length=32, choices=Gender.choices, default=Gender.NON_SPECIFIED_UNKNOWN
@@ -53,6 +56,7 @@ class Person(Versioned):
         "middle_name": InfoCategory.IDENTITY,
         "last_name": InfoCategory.IDENTITY,
         "aliases": InfoCategory.IDENTITY,
+        "name_key": InfoCategory.IDENTITY,
         "birth_date": InfoCategory.IDENTITY,
         "gender": InfoCategory.CASE_FACTS,
         "primary_language": InfoCategory.CASE_FACTS,
@@ -79,7 +83,15 @@ class Person(Versioned):
     )
 
     class Meta:
+        # The name key's index is the migration's (0003): pg_trgm GIN on PostgreSQL, plain elsewhere.
         indexes = [models.Index(fields=["last_name", "first_name"]), models.Index(fields=["birth_date"])]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = person_key(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and NAME_FIELDS & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"Person {self.id}"

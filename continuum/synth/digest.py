@@ -19,8 +19,11 @@ from continuum.cases.models import (
     CaseTeamMember,
     Exploitation,
     MandatedReport,
+    Task,
     TraffickingLocation,
 )
+from continuum.intake.models import Tip
+from continuum.intake.referrals import Referral
 from continuum.journeys.models import JourneyEvent
 from continuum.justice.models import Arrest, Charge, Disposition, Investigation, Prosecution
 from continuum.people.models import Person
@@ -50,6 +53,10 @@ DIGESTED: tuple[type[models.Model], ...] = (
     Prosecution,
     Prosecution.charges.through,
     Disposition,
+    # The open work, from the third random stream (added last: the tables above are unchanged).
+    Task,
+    Tip,
+    Referral,
 )
 # Salted or clock-dependent by nature: a password hash differs on every run by design.
 SKIPPED = {"password", "last_login"}

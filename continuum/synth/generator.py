@@ -54,6 +54,8 @@ from continuum.cases.models import (
     ParticipantRole,
     ReferralSource,
     Relationship,
+    Task,
+    TaskKind,
     TeamRole,
     TraffickingLocation,
     new_reference,
@@ -68,6 +70,16 @@ from continuum.core.htcds import (
     TraffickingStatus,
     TypeOfExploitation,
 )
+from continuum.intake.models import (
+    CODE_ALPHABET,
+    Tip,
+    TipLanguage,
+    TipStatus,
+    TraffickingKind,
+    VictimAgeGroup,
+)
+from continuum.intake.referrals import RecruitmentChannel, Referral, SuspectedKind
+from continuum.intake.referrals import ReferralStatus as TriageStatus
 from continuum.journeys.models import EventKind, JourneyEvent
 from continuum.justice import statutes
 from continuum.justice.models import (
@@ -83,6 +95,7 @@ from continuum.justice.models import (
 )
 from continuum.people.ages import age_at_exploitation
 from continuum.people.models import Person
+from continuum.people.search import person_key
 from continuum.synth import distributions as d
 from continuum.synth import writer
 from continuum.synth.personas import PERSONAS
@@ -109,6 +122,18 @@ PRIVILEGED_NOTES = (
     "Talked through options for housing and school; survivor wants to stay near siblings.",
     "Survivor disclosed more about the recruiter; not ready to speak with police.",
     "Follow-up on nightmares and sleep; referred to trauma therapist.",
+)
+# Synthetic tip and referral texts (encrypted in the database, as real ones are).
+TIP_TEXTS = (
+    "A woman at the nail salon seems afraid of her manager and never leaves alone.",
+    "Young people are dropped off at a house late at night and picked up in the morning.",
+    "Workers at a farm say their passports were taken and they cannot leave.",
+    "A teenager posts that an older boyfriend makes her meet men for money.",
+)
+REFERRAL_TEXTS = (
+    "Met at a shelter in {town}; says the employer keeps her pay and her papers.",
+    "School counsellor in {town} reports a student who disappears for days with older men.",
+    "Hospital social worker in {town}: patient describes debt she must work off.",
 )
 CONSENT_CHOICES = (("identity",), ("identity", "exploitation"), ("identity", "contact", "exploitation"))
 PERSONA_AGENCY = {p.username: p.agency_key for p in PERSONAS}
@@ -195,6 +220,7 @@ class Batch:
     prosecutions: list[Prosecution] = field(default_factory=list)
     prosecution_charges: list[Any] = field(default_factory=list)
     dispositions: list[Disposition] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
 
 
 class SynthError(Exception):
@@ -257,6 +283,12 @@ class Generator:
         # The ids of the care and justice records come from a second stream, seeded once from the
         # seed, so that adding those records left every draw of the first stream as it was.
         self.ids = random.Random(f"continuum-synth-records:{seed}")
+        # The open work (tasks, tips, referrals waiting for triage) draws from a third stream, so
+        # that adding it left every earlier table as it was for a given seed.
+        self.queues = random.Random(f"continuum-synth-queues:{seed}")
+        self.queue_fake = {"en": Faker("en_US"), "es": Faker("es_MX")}
+        for offset, faker in enumerate(self.queue_fake.values()):
+            faker.seed_instance(f"continuum-synth-queues:{seed}:{offset}")
         # (provider agency id, service type) -> the ProviderService a referral goes to.
         self.services: dict[tuple[int, str], int] = {}
         self.fake = {"en": Faker("en_US"), "es": Faker("es_MX"), "pt": Faker("pt_BR"), "pl": Faker("pl_PL")}
@@ -370,8 +402,11 @@ class Generator:
                     self._case(world, batch, region_code, days[index], arrest_slots.get(index, 0), year)
                 self._write(batch)
             self.progress(f"{year}: {count} cases, {arrests.get(year, 0)} arrests")
+        with transaction.atomic():
+            self._intake(world)
         self._reset_sequences()
-        grants.rebuild(analyze=True)  # the access index of the rows written above, in bulk
+        grants.rebuild()  # the access index of the rows written above, in bulk
+        self._analyze()  # fresh planner statistics for every table, the grants included
         return self.summary
 
     def _allocate_arrests(self, days: list[dt.date], arrests: int, last: dt.date) -> Counter[int]:
@@ -851,6 +886,8 @@ class Generator:
         if case.status == CaseStatus.ACTIVE and rng.random() < 0.15 and case_age > 180:
             case.status = CaseStatus.FOLLOW_UP
         case.opened_on = opened.date()
+        if case.status in {CaseStatus.ACTIVE, CaseStatus.FOLLOW_UP}:
+            self._open_tasks(world, batch, case, region_code, minor=minor, labor=labor)
 
         kept = [(moment, kind_of_event, by) for moment, kind_of_event, by, _ in events if moment <= self.end]
         self._sensitive_details(survivor, town_name, foreign)
@@ -1293,7 +1330,174 @@ class Generator:
             )
         return exploitation
 
+    # --- the open work: tasks, tips and referrals waiting for triage (the third stream) ----------
+
+    def _open_tasks(
+        self, world: World, batch: Batch, case: Case, region_code: str, *, minor: bool, labor: bool
+    ) -> None:
+        """Open tasks of an open case: none, one or two (about 0.85 a case), due from three weeks
+        ago to two months ahead of the as-of date, so about a quarter are overdue. Taskforce work
+        goes to the region's taskforce, survivor work to its advocacy centre; the persona of that
+        agency is the assignee, elsewhere nobody (only the personas are staff users)."""
+        rng = self.queues
+        count = 0 if rng.random() < 0.4 else (2 if rng.random() < 0.4 else 1)
+        taskforce = world.agencies[f"{region_code}:taskforce"]
+        advocacy = world.agencies[f"{region_code}:advocacy"]
+        kinds: list[tuple[TaskKind, Agency]] = [
+            (TaskKind.FOLLOW_UP_CONTACT, advocacy),
+            (TaskKind.PLAN_GOAL, advocacy),
+            (TaskKind.OTHER, taskforce),
+        ]
+        if case.status == CaseStatus.ACTIVE and not minor:
+            kinds.append((TaskKind.ASSIGN_ADVOCATE, taskforce))
+        if labor:
+            kinds.append((TaskKind.LABOR_PARTNER_CONTACT, taskforce))
+        for _ in range(count):
+            kind, agency = rng.choice(kinds)
+            due = self.end + dt.timedelta(hours=rng.randint(-21 * 24, 60 * 24))
+            created = min(self.end, max(case.created_at, due - dt.timedelta(days=rng.randint(3, 30))))
+            assignee = next(
+                (
+                    world.users[username]
+                    for username in ("coordinator", "advocate")
+                    if world.agencies[PERSONA_AGENCY[username]].pk == agency.pk
+                ),
+                None,
+            )
+            self.counters["task"] += 1
+            batch.tasks.append(
+                Task(
+                    id=self.counters["task"],
+                    case=case,
+                    kind=kind,
+                    title=str(kind.label),
+                    agency=agency,
+                    assignee=assignee,
+                    due_at=due,
+                    created_by=world.users["coordinator"],
+                    created_at=created,
+                    updated_at=created,
+                )
+            )
+
+    def _intake(self, world: World) -> None:
+        """Tips of the last year (one for every 25 cases; those of the last three weeks are still
+        new, the others became referrals or were closed) and referrals waiting for triage (one for
+        every 300 cases, received in the last 30 days, by region weight). One in six new referrals
+        names a survivor already in a case of its region, with the same date of birth, so the
+        queue's possible-duplicate hint has something to find."""
+        rng = self.queues
+        n_tips = self.n_cases // 25
+        codes: set[str] = set()
+        tips: list[Tip] = []
+        for _ in range(n_tips):
+            received = (self.end - dt.timedelta(hours=rng.randint(0, 365 * 24))).replace(
+                minute=0, second=0, microsecond=0
+            )
+            code = ""
+            while not code or code in codes:
+                code = "TIP-" + "-".join(
+                    "".join(rng.choice(CODE_ALPHABET) for _ in range(4)) for _ in range(2)
+                )
+            codes.add(code)
+            fresh = self.end - received <= dt.timedelta(days=21)
+            spanish = rng.random() < 0.2
+            tips.append(
+                Tip(
+                    id=_uuid(rng),
+                    code=code,
+                    language=TipLanguage.SPANISH if spanish else TipLanguage.ENGLISH,
+                    what_happened=rng.choice(TIP_TEXTS),
+                    where=rng.choice(world.specs[rng.choice(list(world.specs))].name.split(",")[:1]),
+                    when_text=rng.choice(("last week", "yesterday", "for months", "")),
+                    trafficking_kind=rng.choice(TraffickingKind.values),
+                    victim_age_group=rng.choice(VictimAgeGroup.values),
+                    status=TipStatus.NEW
+                    if fresh
+                    else rng.choice((TipStatus.CONVERTED, TipStatus.CLOSED, TipStatus.CLOSED)),
+                    received_at=received,
+                )
+            )
+        tips.sort(key=lambda tip: (tip.received_at, str(tip.id)))
+        writer.insert(Tip, tips)
+        region_weights = {r.code: r.weight for r in REGIONS}
+        survivors = self._known_survivors()
+        referrals: list[Referral] = []
+        for _ in range(self.n_cases // 300):
+            region_code = _pick(rng, region_weights)
+            spec = next(r for r in REGIONS if r.code == region_code)
+            town = rng.choice(spec.towns)
+            received = self.end - dt.timedelta(minutes=rng.randint(0, 30 * 24 * 60))
+            source = rng.choice(
+                (
+                    ReferralSource.LAW_ENFORCEMENT,
+                    ReferralSource.SERVICE_PROVIDER,
+                    ReferralSource.HOTLINE,
+                    ReferralSource.COMMUNITY,
+                    ReferralSource.SELF,
+                )
+            )
+            police = world.agencies.get(f"{region_code}:police:{town}")
+            known = survivors.get(region_code) or []
+            birth_date: dt.date | None
+            if known and rng.random() < 1 / 6:
+                first, last, birth_date = rng.choice(known)
+            else:
+                faker = self.queue_fake["es" if rng.random() < 0.3 else "en"]
+                first, last = faker.first_name(), faker.last_name()
+                birth_date = (
+                    self.as_of - dt.timedelta(days=rng.randint(14 * 365, 45 * 365))
+                    if rng.random() < 0.6
+                    else None
+                )
+            referrals.append(
+                Referral(
+                    id=_uuid(rng),
+                    region=world.regions[region_code],
+                    source=source,
+                    referring_agency=police if source == ReferralSource.LAW_ENFORCEMENT else None,
+                    received_at=received,
+                    what_is_known=rng.choice(REFERRAL_TEXTS).format(town=town),
+                    recruitment_channel=rng.choice(RecruitmentChannel.values),
+                    suspected_kind=rng.choice(SuspectedKind.values),
+                    survivor_first_name=first,
+                    survivor_last_name=last,
+                    survivor_birth_date=birth_date,
+                    survivor_language=rng.choice(("en", "en", "es")),
+                    status=TriageStatus.NEW,
+                    created_by=world.users["intake"],
+                    created_at=received,
+                    updated_at=received,
+                )
+            )
+        writer.insert(Referral, referrals)
+
+    def _known_survivors(self) -> dict[str, list[tuple[str, str, dt.date | None]]]:
+        """A few survivors with a date of birth per region (in id order, so the same every run)."""
+        found: dict[str, list[tuple[str, str, dt.date | None]]] = {}
+        rows = (
+            CaseParticipant.objects.filter(role=ParticipantRole.SURVIVOR, person__birth_date__isnull=False)
+            .order_by("person_id")
+            .values_list(
+                "case__region__code", "person__first_name", "person__last_name", "person__birth_date"
+            )
+        )
+        for region_code, first, last, birth_date in rows[:2000]:
+            found.setdefault(region_code, [])
+            if len(found[region_code]) < 50:
+                found[region_code].append((first, last, birth_date))
+        return found
+
+    def _analyze(self) -> None:
+        """A bulk load ends with fresh planner statistics (PostgreSQL; autovacuum would be late)."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+
     def _write(self, batch: Batch) -> None:
+        for person in batch.people:
+            # COPY and bulk_create skip Person.save(), which keeps the search key elsewhere.
+            person.name_key = person_key(person)
         with transaction.atomic():
             writer.insert(Person, batch.people)
             writer.insert(Case, batch.cases)
@@ -1313,6 +1517,7 @@ class Generator:
             writer.insert(Prosecution, batch.prosecutions)
             writer.insert(Prosecution.charges.through, batch.prosecution_charges)
             writer.insert(Disposition, batch.dispositions)
+            writer.insert(Task, batch.tasks)
         self.summary.cases += len(batch.cases)
         self.summary.people += len(batch.people)
         self.summary.events += len(batch.events)
@@ -1334,6 +1539,7 @@ class Generator:
             TraffickingLocation,
             JourneyEvent,
             Prosecution.charges.through,
+            Task,
         )
         statements = connection.ops.sequence_reset_sql(no_style(), list(models))
         if statements:

@@ -24,6 +24,7 @@ def insert(model: type[models.Model], objects: Sequence[models.Model]) -> None:
     fields = list(model._meta.concrete_fields)
     json_columns = [isinstance(f, models.JSONField) for f in fields]
     encrypted = [bool(getattr(f, "encrypted", False)) for f in fields]
+    files = [isinstance(f, models.FileField) for f in fields]
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(model._meta.db_table), sql.SQL(", ").join(sql.Identifier(f.column) for f in fields)
     )
@@ -38,4 +39,6 @@ def insert(model: type[models.Model], objects: Sequence[models.Model]) -> None:
                         row[index] = Jsonb(row[index])
                     elif encrypted[index]:
                         row[index] = fields[index].get_db_prep_save(row[index], connection)
+                    elif files[index]:
+                        row[index] = row[index].name or ""
                 copy.write_row(row)

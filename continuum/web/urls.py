@@ -10,4 +10,5 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("home/", views.home, name="home"),
+    path("staff/ok/", views.staff_ok, name="staff_ok"),
 ]

@@ -31,5 +31,13 @@ class LoginView(auth_views.LoginView):
 
 @require_GET
 @staff_required
+def staff_ok(request: HttpRequest) -> HttpResponse:
+    """A signed-in, verified staff member gets "ok" and nothing else: the floor that the page
+    benchmark (continuum/bench/pages.py) measures every page against."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@staff_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html")

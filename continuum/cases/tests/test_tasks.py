@@ -28,6 +28,13 @@ def task(persona):
     )
 
 
+@pytest.fixture(autouse=True)
+def _no_synthetic_tasks(db):
+    """These tests follow one task through the queue: the session world's synthetic open tasks
+    (`continuum synth` writes the open work) are deleted for each test (rolled back afterwards)."""
+    Task.objects.all().delete()
+
+
 def _queue(client):
     response = client.get(reverse("cases:tasks"))
     assert response.status_code == 200

@@ -13,7 +13,7 @@ from continuum.cases.models import Case, CaseParticipant
 from continuum.intake import actions
 from continuum.intake.models import Tip
 from continuum.intake.referrals import Referral
-from continuum.intake.selectors import soundex
+from continuum.intake.selectors import soundex, triage_queue
 from continuum.journeys.models import EventKind, JourneyEvent
 
 pytestmark = pytest.mark.django_db
@@ -174,3 +174,15 @@ def test_the_referral_form_records_a_referral(client, persona, hartford):
     assert response.status_code == 302
     referral = Referral.objects.latest("received_at")
     assert referral.recruitment_apps == ["Facebook"] and referral.suspected_kind == "labor"
+
+
+def test_the_queue_shows_the_oldest_of_each_kind_and_counts_what_waits(client, persona, hartford):
+    intake = persona("intake")
+    for hours in (30, 20, 10):
+        _referral(intake, hartford, received_at=timezone.now() - dt.timedelta(hours=hours))
+    new = Referral.objects.filter(region=hartford, status="new").order_by("received_at", "id")
+    items, waiting = triage_queue(intake, shown=2)
+    assert [i.referral for i in items if i.kind == "referral"] == list(new[:2])
+    assert waiting.referrals == new.count() >= 3 and not waiting.capped
+    sign_in(client, intake)
+    assert f"{new.count()} referrals" in client.get(reverse("intake:queue")).content.decode()

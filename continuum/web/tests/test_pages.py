@@ -94,3 +94,12 @@ def test_static_assets_are_served_by_the_app(client):
     ):
         response = client.get(path)
         assert response.status_code == 200, path
+
+
+def test_the_benchmark_floor_answers_ok_to_verified_staff_only(client, persona):
+    url = reverse("web:staff_ok")
+    assert client.get(url).status_code == 302
+    sign_in(client, persona("detective"))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.content == b"ok"
