@@ -246,6 +246,9 @@ def _env(database: str, server: str, password: str) -> dict[str, str]:
         "LOG_LEVEL": "WARNING",
     }
     env.setdefault("CONTINUUM_FIELD_KEYS", key_file.read_text(encoding="ascii").strip())
+    # Production refuses to start without the audit log's key (continuum/audit/keys.py); the
+    # bench makes one for its run, as it does the secret key.
+    env.setdefault("AUDIT_KEY", secrets.token_hex(32))
     env.pop("CONTINUUM_DEMO", None)
     env.pop("DEBUG", None)
     return env
