@@ -314,10 +314,10 @@ class BoundedDateTimeField(forms.DateTimeField):
 
 
 class StrictChoiceField(forms.ChoiceField):
-    """A ChoiceField that refuses anything but a string (no list or number turned into text)."""
+    """A ChoiceField that refuses a list, a boolean or a fraction instead of turning it into text."""
 
     def to_python(self, value: Any) -> str:
-        if value not in self.empty_values and not isinstance(value, str):
+        if isinstance(value, bool | float | list | tuple | dict):
             raise ValidationError(NOT_A_CHOICE, code="invalid_choice")
         text: str = super().to_python(value)
         return text
@@ -355,7 +355,7 @@ class StrictModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     """A ModelChoiceField for which an id too large for the database is an unknown choice."""
 
     def to_python(self, value: Any) -> Any:
-        if value not in self.empty_values and not isinstance(value, str | int):
+        if isinstance(value, bool | float | list | tuple | dict):
             raise ValidationError(NOT_A_CHOICE, code="invalid_choice")
         try:
             return super().to_python(value)
