@@ -13,6 +13,7 @@ help:
 	@echo "make demo    set everything up and serve the demo at http://127.0.0.1:$(PORT)"
 	@echo "make test    set everything up and run the whole test suite"
 	@echo "make check   ruff, mypy --strict, makemigrations --check, check --deploy"
+	@echo "make serve   the production server (gunicorn) with settings from the environment"
 	@echo "make bench   the benchmarks (not part of the test suite)"
 
 # --- setup -------------------------------------------------------------------------------------
@@ -61,6 +62,17 @@ demo: install assets
 	setsid bash -c 'tail --pid=$$1 -f /dev/null; echo "$$(date -u +%FT%TZ) ERROR demo: the worker stopped; the server goes on without it" >&2' watch $$worker & watch=$$!; \
 	trap 'kill $$watch 2>/dev/null; kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(BIN)/continuum demoserver --port $(PORT)
+
+# The production server: production settings from the environment (SECRET_KEY or SECRET_KEY_FILE,
+# ALLOWED_HOSTS, DATABASE_URL, CONTINUUM_FIELD_KEYS(_FILE)...; the settings refuse to start without
+# them), static files collected for WhiteNoise, gunicorn on 127.0.0.1:$(PORT) unless BIND says
+# otherwise. The access log has no client address and no query string (SECURITY.md 16).
+WORKERS ?= 2
+BIND ?= 127.0.0.1:$(PORT)
+serve: install assets
+	CONTINUUM_ENV=production $(BIN)/continuum collectstatic --noinput --verbosity 0
+	CONTINUUM_ENV=production exec $(BIN)/gunicorn continuum.wsgi:application --bind $(BIND) \
+		--workers $(WORKERS) --access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
 test: install assets browser
 	CONTINUUM_URL_COVERAGE=1 $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)

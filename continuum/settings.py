@@ -90,6 +90,8 @@ MIDDLEWARE = [
     # Before WhiteNoise, so that static files carry the same headers as pages.
     "continuum.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: every page and API answer is no-store, static files keep their caching.
+    "continuum.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -118,6 +120,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "continuum.web.context.site",
             ],
+            # Django's `date` and `time` filters, made safe for any stored datetime.
+            "builtins": ["continuum.core.templatetags.moments"],
         },
     },
 ]

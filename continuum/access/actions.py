@@ -16,6 +16,7 @@ from continuum.access.models import Agency, BreakGlassGrant, Consent, Role, User
 from continuum.audit import log as audit
 from continuum.cases.models import Case, CaseParticipant, ParticipantRole
 from continuum.core.sensitivity import InfoCategory
+from continuum.core.validation import check_moments
 from continuum.journeys.actions import journey_record
 from continuum.journeys.models import EventKind
 from continuum.people.models import Person
@@ -43,6 +44,7 @@ def consent_record(
     `case` until `expires_at`. Refused: no expiry or one too far away, an unknown category, a
     survivor not of this case, a signer who is not the survivor or their guardian in this case,
     and above all a signer who is a suspect in the case."""
+    check_moments(expires_at=expires_at, granted_at=granted_at)
     now = timezone.now()
     granted = granted_at or now
     chosen = sorted(set(categories))

@@ -181,16 +181,22 @@ def _grouped_secret(device: Any) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def enroll(request: HttpRequest) -> HttpResponse:
-    """Set up an authenticator app: show its QR code and secret, confirm it with a valid code."""
+    """Set up an authenticator app: show its QR code and secret, confirm it with a valid code.
+
+    A GET writes nothing: the device (its secret) is made by a POST (`step=start`, the button on
+    the page), then shown by the GET it redirects to, and confirmed by a POST of a valid code."""
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     next_url = _safe_next(request)
     if confirmed_totp_device(user) is not None:
         return redirect(_with_next(reverse("access:verify"), next_url))
+    if request.method == "POST" and request.POST.get("step") == "start":
+        _pending_device(user, create=True)
+        return redirect(_with_next(reverse("access:enroll"), next_url))
+    device = _pending_device(user, create=False)
     if request.method == "POST":
         form = TokenForm(request.POST)
-        device = _pending_device(user, create=False)
         if device is None:
             return redirect(_with_next(reverse("access:enroll"), next_url))
         if form.is_valid():
@@ -214,9 +220,14 @@ def enroll(request: HttpRequest) -> HttpResponse:
                 form.add_error("token", CODE_REFUSED)
     else:
         form = TokenForm()
-        device = _pending_device(user, create=True)
+    if device is None:
+        return render(request, "access/enroll.html", _page_context(form, next_url, started=False))
     context = _page_context(
-        form, next_url, qr_code=qr_code_data_uri(device.config_url), secret=_grouped_secret(device)
+        form,
+        next_url,
+        started=True,
+        qr_code=qr_code_data_uri(device.config_url),
+        secret=_grouped_secret(device),
     )
     return render(request, "access/enroll.html", context)
 

@@ -54,6 +54,7 @@ from continuum.care.selectors import eligible_services as eligible_services
 from continuum.care.selectors import overdue_referrals
 from continuum.cases.models import Case, CaseParticipant, ParticipantRole
 from continuum.core.codes import ServiceType
+from continuum.core.validation import PLACES_ABOVE_CAPACITY, check_whole_number
 from continuum.journeys.actions import journey_record
 from continuum.journeys.models import EventKind
 from continuum.people.models import Person
@@ -511,6 +512,10 @@ def _validate(service: ProviderService) -> None:
     # The fields' own checks (numbers, lengths, choices, e-mail) and ProviderService.clean (ages,
     # HTCDS genders, ISO 639-1 languages); the database constraints stay the last line.
     service.full_clean(validate_constraints=False)
+    for name in ("capacity", "in_use", "waitlist"):
+        check_whole_number(getattr(service, name), minimum=0, field=name)
+    if service.in_use > service.capacity:
+        raise ValidationError({"in_use": PLACES_ABOVE_CAPACITY})
 
 
 @transaction.atomic

@@ -13,6 +13,18 @@ from django.utils.translation import gettext_lazy as _
 from continuum.access.models import Agency, Region
 from continuum.core.codes import LANGUAGE_NAMES, ServiceType
 from continuum.core.htcds import Gender
+from continuum.core.validation import (
+    PLACES_ABOVE_CAPACITY,
+    BadJson,
+    StrictChoiceField,
+    StrictEmailField,
+    StrictModelChoiceField,
+    StrictModelMultipleChoiceField,
+    StrictMultipleChoiceField,
+    TextField,
+    WholeNumberField,
+    parse_json_body,
+)
 
 
 def _with_any(choices: list[tuple[str, str]]) -> list[tuple[str, str | Promise]]:
@@ -30,20 +42,20 @@ def _uswds(form: forms.Form) -> None:
 class DirectoryFilterForm(forms.Form):
     """The directory's filters; every value is checked against its code list."""
 
-    region = forms.ModelChoiceField(
+    region = StrictModelChoiceField(
         label=_("Region served"),
         queryset=Region.objects.order_by("name"),
         required=False,
         to_field_name="code",
         empty_label=_("Any"),
     )
-    service_type = forms.ChoiceField(
+    service_type = StrictChoiceField(
         label=_("Service"), required=False, choices=_with_any(list(ServiceType.choices))
     )
-    language = forms.ChoiceField(
+    language = StrictChoiceField(
         label=_("Language"), required=False, choices=_with_any(sorted(LANGUAGE_NAMES.items()))
     )
-    room = forms.ChoiceField(
+    room = StrictChoiceField(
         label=_("Places"), required=False, choices=[("", _("Any")), ("free", _("Has a free place"))]
     )
 
@@ -57,36 +69,36 @@ class ProviderServiceForm(forms.Form):
     also what the service is (type, name) and, for a new one, whose it is. An edit carries the
     version it started from and what the editor saw (SECURITY.md 19)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = WholeNumberField(widget=forms.HiddenInput, min_value=1)
     # What the editor saw when the form was drawn (JSON), to show what someone else changed.
-    seen = forms.CharField(widget=forms.HiddenInput, required=False)
-    agency = forms.ModelChoiceField(label=_("Provider agency"), queryset=Agency.objects.none())
-    service_type = forms.ChoiceField(label=_("Service"), choices=ServiceType.choices)
-    name = forms.CharField(label=_("Programme name (optional)"), max_length=120, required=False, strip=True)
-    min_age = forms.IntegerField(label=_("Youngest age taken"), min_value=0, max_value=130, required=False)
-    max_age = forms.IntegerField(label=_("Oldest age taken"), min_value=0, max_value=130, required=False)
-    genders = forms.MultipleChoiceField(
+    seen = TextField(widget=forms.HiddenInput, required=False)
+    agency = StrictModelChoiceField(label=_("Provider agency"), queryset=Agency.objects.none())
+    service_type = StrictChoiceField(label=_("Service"), choices=ServiceType.choices)
+    name = TextField(label=_("Programme name (optional)"), max_length=120, required=False, strip=True)
+    min_age = WholeNumberField(label=_("Youngest age taken"), min_value=0, max_value=130, required=False)
+    max_age = WholeNumberField(label=_("Oldest age taken"), min_value=0, max_value=130, required=False)
+    genders = StrictMultipleChoiceField(
         label=_("Genders taken (none ticked: any)"),
         choices=Gender.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    languages = forms.CharField(
+    languages = TextField(
         label=_("Languages spoken, as two-letter codes separated by commas (en, es...); empty: any"),
         max_length=200,
         required=False,
     )
-    regions = forms.ModelMultipleChoiceField(
+    regions = StrictModelMultipleChoiceField(
         label=_("Regions served (none ticked: the agency's own)"),
         queryset=Region.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    capacity = forms.IntegerField(label=_("Places"), min_value=0)
-    in_use = forms.IntegerField(label=_("Places taken"), min_value=0)
-    waitlist = forms.IntegerField(label=_("On the waitlist"), min_value=0)
-    contact_phone = forms.CharField(label=_("Intake phone"), max_length=40, required=False, strip=True)
-    contact_email = forms.EmailField(label=_("Intake e-mail"), max_length=254, required=False)
+    capacity = WholeNumberField(label=_("Places"), min_value=0)
+    in_use = WholeNumberField(label=_("Places taken"), min_value=0)
+    waitlist = WholeNumberField(label=_("On the waitlist"), min_value=0)
+    contact_phone = TextField(label=_("Intake phone"), max_length=40, required=False, strip=True)
+    contact_email = StrictEmailField(label=_("Intake e-mail"), max_length=254, required=False)
     active = forms.TypedChoiceField(
         label=_("Referrals"),
         choices=[("yes", _("Takes referrals")), ("no", _("Takes no referrals now"))],
@@ -107,6 +119,13 @@ class ProviderServiceForm(forms.Form):
             del self.fields["service_type"], self.fields["name"]
         _uswds(self)
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        capacity, in_use = data.get("capacity"), data.get("in_use")
+        if capacity is not None and in_use is not None and in_use > capacity:
+            self.add_error("in_use", PLACES_ABOVE_CAPACITY)
+        return data
+
     def clean_languages(self) -> list[str]:
         text: str = self.cleaned_data.get("languages") or ""
         # Whether each code is ISO 639-1 is ProviderService.clean's to say.
@@ -122,8 +141,8 @@ class ProviderServiceForm(forms.Form):
 
     def seen_values(self) -> dict[str, Any]:
         try:
-            seen = json.loads(self.cleaned_data.get("seen") or "{}")
-        except ValueError:
+            seen = parse_json_body((self.cleaned_data.get("seen") or "{}").encode())
+        except BadJson:
             return {}
         return seen if isinstance(seen, dict) else {}
 

@@ -44,6 +44,7 @@ from continuum.cases.models import (
 )
 from continuum.core.htcds import CaseStatus, MethodOfControl, SupportPlanType, TypeOfExploitation
 from continuum.core.sensitivity import InfoCategory
+from continuum.core.validation import check_moments
 from continuum.journeys.actions import journey_record
 from continuum.journeys.models import EventKind
 from continuum.people.models import Person
@@ -64,6 +65,7 @@ def court_order_record(
 ) -> CourtOrder:
     """A court order opening categories of a case to an agency: the minimum fields, an audit row,
     and a task for the case's lead agency to tell the survivor within seven days."""
+    check_moments(issued_on=issued_on, expires_at=expires_at)
     chosen = sorted(set(categories))
     errors: dict[str, str] = {}
     if not chosen or not set(chosen) <= set(InfoCategory.values):
@@ -422,6 +424,7 @@ def task_create(
 ) -> Task:
     """A task with an owner (an agency on the case team or the lead agency, and optionally one of
     its staff) and a deadline that the work queue counts when missed."""
+    check_moments(due_at=due_at)
     text = " ".join(title.split())
     errors: dict[str, str] = {}
     if kind not in {TaskKind.OTHER, TaskKind.FOLLOW_UP_CONTACT, TaskKind.PLAN_GOAL, TaskKind.MDT_ACTION}:
@@ -464,6 +467,7 @@ def task_assign(
 ) -> Task:
     """Give an open task to someone of its agency and (re)set its deadline; a stale edit is
     refused with what changed (StaleEdit), nothing saved."""
+    check_moments(due_at=due_at)
     locked = Task.objects.select_for_update().select_related("agency").get(pk=task.pk)
     if locked.version != expected_version:
         changed = {
@@ -521,6 +525,7 @@ def follow_up_record(
 ) -> FollowUpContact:
     """A follow-up contact (or attempt) with a survivor. Open follow-up tasks of the actor's agency
     on the case are done by it; a next date becomes a new follow-up task for the actor."""
+    check_moments(contacted_at=contacted_at, next_contact_on=next_contact_on)
     errors: dict[str, str] = {}
     if method not in ContactMethod.values:
         errors["method"] = _("Choose how the contact was made.")
@@ -608,6 +613,7 @@ def plan_create(
     planned_end_date: dt.date | None = None,
 ) -> SupportPlan:
     """One support plan of an HTCDS type for a survivor; one open plan per type."""
+    check_moments(planned_end_date=planned_end_date)
     errors = _plan_errors(objectives, planned_end_date, timezone.localdate())
     if plan_type not in SupportPlanType.values:
         errors["plan_type"] = _("Choose the kind of plan.")
@@ -653,6 +659,7 @@ def plan_update(
     *, actor: User, plan: SupportPlan, expected_version: int, changes: dict[str, Any]
 ) -> SupportPlan:
     """Change a plan if nobody changed it since `expected_version` (StaleEdit otherwise)."""
+    check_moments(**{k: v for k, v in changes.items() if k.endswith("_date")})
     unknown = set(changes) - set(PLAN_EDITABLE)
     if unknown:
         raise ValidationError(
@@ -693,6 +700,7 @@ def goal_add(
     due_on: dt.date | None = None,
 ) -> PlanGoal:
     """A goal of a plan; with an owner agency and a date it becomes that agency's task."""
+    check_moments(due_on=due_on)
     errors: dict[str, str] = {}
     if not description.strip():
         errors["description"] = _("Say what the goal is.")
@@ -776,6 +784,7 @@ def _require_planned(meeting: MdtMeeting) -> None:
 @transaction.atomic
 def meeting_schedule(*, actor: User, scheduled_for: dt.datetime, place: str = "") -> MdtMeeting:
     """A coordinator schedules an MDT meeting of their region, and attends it."""
+    check_moments(scheduled_for=scheduled_for)
     region_id = actor.membership.agency.region_id
     if region_id is None:
         raise ValidationError(_("Only a regional coordinator schedules an MDT meeting."))

@@ -14,6 +14,16 @@ from continuum.cases.classification import AgeGroup, TraffickingType
 from continuum.cases.models import ContactMethod, ContactOutcome, GoalStatus, TeamRole
 from continuum.core.htcds import CaseStatus, SupportPlanType
 from continuum.core.sensitivity import InfoCategory
+from continuum.core.validation import (
+    BoundedDateField,
+    BoundedDateTimeField,
+    StrictChoiceField,
+    StrictModelChoiceField,
+    StrictMultipleChoiceField,
+    TextField,
+    WholeNumberField,
+    parse_id,
+)
 from continuum.people.models import Person
 
 
@@ -24,21 +34,21 @@ def _with_any(choices: list[tuple[str, str]]) -> list[tuple[str, str | Promise]]
 class CaseFilterForm(forms.Form):
     """The case list's search box and filters; every value is checked against its code list."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=100, strip=True)
-    region = forms.ModelChoiceField(
+    q = TextField(label=_("Search"), required=False, max_length=100, strip=True)
+    region = StrictModelChoiceField(
         label=_("Region"),
         queryset=Region.objects.order_by("name"),
         required=False,
         to_field_name="code",
         empty_label=_("Any"),
     )
-    age_group = forms.ChoiceField(
+    age_group = StrictChoiceField(
         label=_("Child or adult"), required=False, choices=_with_any(AgeGroup.choices)
     )
-    trafficking_type = forms.ChoiceField(
+    trafficking_type = StrictChoiceField(
         label=_("Type"), required=False, choices=_with_any(TraffickingType.choices)
     )
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=_with_any(CaseStatus.choices))
+    status = StrictChoiceField(label=_("Status"), required=False, choices=_with_any(CaseStatus.choices))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -46,7 +56,7 @@ class CaseFilterForm(forms.Form):
             field.widget.attrs["class"] = "usa-input" if name == "q" else "usa-select"
 
 
-class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class PersonChoiceField(StrictModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.display_name)
 
@@ -55,20 +65,20 @@ class ConsentForm(forms.Form):
     """An advocate records the survivor's consent for one receiving agency."""
 
     survivor = PersonChoiceField(label=_("Survivor"), queryset=Person.objects.none())
-    agency = forms.ModelChoiceField(
+    agency = StrictModelChoiceField(
         label=_("Agency that may see the information"), queryset=Agency.objects.none()
     )
-    categories = forms.MultipleChoiceField(
+    categories = StrictMultipleChoiceField(
         label=_("Which information"),
         choices=[(c.value, c.label) for c in InfoCategory if c != InfoCategory.PRIVILEGED_NOTES],
         widget=forms.CheckboxSelectMultiple,
     )
-    expires_on = forms.DateField(
+    expires_on = BoundedDateField(
         label=_("Consent ends on"), widget=forms.DateInput(attrs={"type": "date", "class": "usa-input"})
     )
-    method = forms.ChoiceField(label=_("How consent was given"), choices=ConsentMethod.choices)
+    method = StrictChoiceField(label=_("How consent was given"), choices=ConsentMethod.choices)
     signed_by = PersonChoiceField(label=_("Signed by"), queryset=Person.objects.none())
-    signer_relationship = forms.ChoiceField(label=_("Signer is"), choices=SignerRelationship.choices)
+    signer_relationship = StrictChoiceField(label=_("Signer is"), choices=SignerRelationship.choices)
 
     def __init__(self, *args: Any, people: Any, agencies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,11 +101,11 @@ class ConsentForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    method = forms.ChoiceField(label=_("How the survivor revoked consent"), choices=ConsentMethod.choices)
+    method = StrictChoiceField(label=_("How the survivor revoked consent"), choices=ConsentMethod.choices)
 
 
 class BreakGlassForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Why you need this case now"),
         min_length=20,
         max_length=500,
@@ -104,15 +114,15 @@ class BreakGlassForm(forms.Form):
 
 
 class CourtOrderForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Agency the order names"), queryset=Agency.objects.none())
-    categories = forms.MultipleChoiceField(
+    agency = StrictModelChoiceField(label=_("Agency the order names"), queryset=Agency.objects.none())
+    categories = StrictMultipleChoiceField(
         label=_("Information the order covers"),
         choices=[(c.value, c.label) for c in InfoCategory if c != InfoCategory.PRIVILEGED_NOTES],
         widget=forms.CheckboxSelectMultiple,
     )
-    docket_reference = forms.CharField(label=_("Docket number"), max_length=64)
-    issued_on = forms.DateField(label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}))
-    expires_on = forms.DateField(label=_("Order ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+    docket_reference = TextField(label=_("Docket number"), max_length=64)
+    issued_on = BoundedDateField(label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = BoundedDateField(label=_("Order ends on"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -131,14 +141,14 @@ class CourtOrderForm(forms.Form):
 class CaseEditForm(forms.Form):
     """The editable facts of a case, with the version the editor started from (SECURITY.md 19)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = WholeNumberField(widget=forms.HiddenInput, min_value=1)
     # What the editor saw when the form was drawn, to show what someone else changed meanwhile.
-    seen_town = forms.CharField(widget=forms.HiddenInput, required=False)
-    seen_owner = forms.CharField(widget=forms.HiddenInput, required=False)
-    seen_status = forms.CharField(widget=forms.HiddenInput, required=False)
-    town = forms.ModelChoiceField(label=_("Town"), queryset=Town.objects.none(), required=False)
-    owner = forms.ModelChoiceField(label=_("Case owner"), queryset=User.objects.none(), required=False)
-    status = forms.ChoiceField(
+    seen_town = TextField(widget=forms.HiddenInput, required=False)
+    seen_owner = TextField(widget=forms.HiddenInput, required=False)
+    seen_status = TextField(widget=forms.HiddenInput, required=False)
+    town = StrictModelChoiceField(label=_("Town"), queryset=Town.objects.none(), required=False)
+    owner = StrictModelChoiceField(label=_("Case owner"), queryset=User.objects.none(), required=False)
+    status = StrictChoiceField(
         label=_("Status"),
         choices=[
             (CaseStatus.ACTIVE, CaseStatus.ACTIVE.label),
@@ -158,18 +168,15 @@ class CaseEditForm(forms.Form):
             self.fields[name].widget.attrs["class"] = "usa-select"
 
     def seen(self) -> dict[str, Any]:
-        def number(text: str) -> int | None:
-            return int(text) if text.isdigit() else None
-
         data = self.cleaned_data
         return {
-            "town": number(data["seen_town"]),
-            "owner": number(data["seen_owner"]),
+            "town": parse_id(data["seen_town"]),
+            "owner": parse_id(data["seen_owner"]),
             "status": data["seen_status"],
         }
 
 
-class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class StaffChoiceField(StrictModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         membership = getattr(obj, "membership", None)
         agency = membership.agency.name if membership is not None else ""
@@ -178,10 +185,10 @@ class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 class TeamAddForm(forms.Form):
     member = StaffChoiceField(label=_("Staff member"), queryset=User.objects.none(), required=False)
-    agency = forms.ModelChoiceField(
+    agency = StrictModelChoiceField(
         label=_("Or a whole partner agency"), queryset=Agency.objects.none(), required=False
     )
-    team_role = forms.ChoiceField(label=_("Role on the team"), choices=TeamRole.choices)
+    team_role = StrictChoiceField(label=_("Role on the team"), choices=TeamRole.choices)
 
     def __init__(self, *args: Any, members: Any, agencies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -226,7 +233,7 @@ class UswdsForm(forms.Form):
 
 
 def _datetime_field(label: Any, required: bool = True) -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return BoundedDateTimeField(
         label=label,
         required=required,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -235,16 +242,16 @@ def _datetime_field(label: Any, required: bool = True) -> forms.DateTimeField:
 
 
 def _date_field(label: Any, required: bool = False) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
+    return BoundedDateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class TaskForm(UswdsForm):
     """A task with an owner and a deadline."""
 
-    title = forms.CharField(
+    title = TextField(
         label=_("What is to be done (no personal details)"), max_length=TASK_TITLE_MAX, strip=True
     )
-    agency = forms.ModelChoiceField(label=_("Agency responsible"), queryset=Agency.objects.none())
+    agency = StrictModelChoiceField(label=_("Agency responsible"), queryset=Agency.objects.none())
     assignee = StaffChoiceField(
         label=_("Staff member (optional)"), queryset=User.objects.none(), required=False
     )
@@ -257,7 +264,7 @@ class TaskForm(UswdsForm):
 
 
 class TaskAssignForm(UswdsForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = WholeNumberField(widget=forms.HiddenInput, min_value=1)
     assignee = StaffChoiceField(label=_("Staff member"), queryset=User.objects.none(), required=False)
     due_at = _datetime_field(_("Due"))
 
@@ -269,8 +276,8 @@ class TaskAssignForm(UswdsForm):
 class FollowUpForm(UswdsForm):
     survivor = PersonChoiceField(label=_("Survivor"), queryset=Person.objects.none())
     contacted_at = _datetime_field(_("When"))
-    method = forms.ChoiceField(label=_("How"), choices=ContactMethod.choices)
-    outcome = forms.ChoiceField(label=_("What came of it"), choices=ContactOutcome.choices)
+    method = StrictChoiceField(label=_("How"), choices=ContactMethod.choices)
+    outcome = StrictChoiceField(label=_("What came of it"), choices=ContactOutcome.choices)
     next_contact_on = _date_field(_("Next contact due (optional)"))
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
@@ -280,11 +287,9 @@ class FollowUpForm(UswdsForm):
 
 class PlanForm(UswdsForm):
     survivor = PersonChoiceField(label=_("Survivor"), queryset=Person.objects.none())
-    plan_type = forms.ChoiceField(label=_("Kind of plan (HTCDS)"), choices=SupportPlanType.choices)
-    objectives = forms.CharField(
-        label=_("Objectives"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    action_plan = forms.CharField(
+    plan_type = StrictChoiceField(label=_("Kind of plan (HTCDS)"), choices=SupportPlanType.choices)
+    objectives = TextField(label=_("Objectives"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    action_plan = TextField(
         label=_("Action plan"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     planned_end_date = _date_field(_("Planned end"))
@@ -295,11 +300,9 @@ class PlanForm(UswdsForm):
 
 
 class PlanEditForm(UswdsForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    objectives = forms.CharField(
-        label=_("Objectives"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    action_plan = forms.CharField(
+    version = WholeNumberField(widget=forms.HiddenInput, min_value=1)
+    objectives = TextField(label=_("Objectives"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    action_plan = TextField(
         label=_("Action plan"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     planned_end_date = _date_field(_("Planned end"))
@@ -307,8 +310,8 @@ class PlanEditForm(UswdsForm):
 
 
 class GoalForm(UswdsForm):
-    description = forms.CharField(label=_("Goal"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
-    owner_agency = forms.ModelChoiceField(
+    description = TextField(label=_("Goal"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    owner_agency = StrictModelChoiceField(
         label=_("Agency that owns it (optional)"), queryset=Agency.objects.none(), required=False
     )
     due_on = _date_field(_("Target date (optional)"))
@@ -323,12 +326,12 @@ GOAL_CLOSING = [(GoalStatus.MET, _("Met")), (GoalStatus.DROPPED, _("No longer pu
 
 class MeetingForm(UswdsForm):
     scheduled_for = _datetime_field(_("When"))
-    place = forms.CharField(label=_("Where (a room or a video call)"), max_length=120, required=False)
+    place = TextField(label=_("Where (a room or a video call)"), max_length=120, required=False)
 
 
 class MinuteForm(UswdsForm):
-    category = forms.ChoiceField(
+    category = StrictChoiceField(
         label=_("What it is about (who may read it follows from this)"),
         choices=[(c.value, c.label) for c in InfoCategory if c.value in MINUTE_CATEGORIES],
     )
-    body = forms.CharField(label=_("Minute"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    body = TextField(label=_("Minute"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -73,6 +73,7 @@ from continuum.cases.selectors import (
     task_queue,
     team_choices,
 )
+from continuum.core.validation import parse_id
 
 PAGE_SIZE = 25
 
@@ -104,20 +105,30 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         similar = True
         filters = dataclasses.replace(filters, similar=True)
         page = capped_page(case_list(request.user, filters), request.GET.get("page"), per_page=PAGE_SIZE)
+    flagged_ids: set[Any] = set()
     if page is not None:
+        # Cases an administrator sees under break-glass: marked on the page, the read flagged.
+        flagged_ids = policy.break_glass_case_ids(request.user, [case.pk for case in page.object_list])
         audit.record(
             actor=request.user,
             action="list",
             object_type="cases.Case",
             fields=["reference", "region", "town", "age_group", "trafficking_type", "status"],
-            detail={"count": len(page.object_list), "page": page.number},
+            flagged=bool(flagged_ids),
+            detail={"count": len(page.object_list), "page": page.number, "break_glass": len(flagged_ids)},
         )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "cases/case_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "similar": similar},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "similar": similar,
+            "flagged_ids": flagged_ids,
+        },
     )
 
 
@@ -339,7 +350,11 @@ def task_done_view(request: HttpRequest, case_id: str, task_id: int) -> HttpResp
     assert isinstance(request.user, User)
     advocate = None
     if request.POST.get("advocate"):
-        advocate = User.objects.filter(pk=request.POST["advocate"]).select_related("membership").first()
+        advocate_id = parse_id(request.POST["advocate"])
+        if advocate_id is None:
+            messages.error(request, _("Choose the advocate from the list."))
+            return redirect("cases:detail", case_id=access.case.pk)
+        advocate = User.objects.filter(pk=advocate_id).select_related("membership").first()
     try:
         case_actions.task_complete(actor=request.user, task=task, advocate=advocate)
     except ValidationError as error:
@@ -917,14 +932,21 @@ def _meeting_op(request: HttpRequest, meeting: Any, op: str, minute_form: Minute
         messages.success(request, _("Case added to the agenda."))
     elif op == "invite":
         chosen = post.get("user", "")
-        user = invite_candidates(meeting).filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        chosen_id = parse_id(chosen)
+        user = invite_candidates(meeting).filter(pk=chosen_id).first() if chosen_id is not None else None
         if user is None:
             raise ValidationError(_("Choose someone of the region's case teams who is not invited yet."))
         case_actions.meeting_invite(actor=request.user, meeting=meeting, user=user)
         messages.success(request, _("Invited."))
     elif op == "attendance":
-        present = [int(value) for value in post.getlist("present") if value.isdigit()]
-        case_actions.attendance_record(actor=request.user, meeting=meeting, present=present)
+        present = [parse_id(value) for value in post.getlist("present")]
+        if None in present:
+            raise ValidationError(_("Mark present only people of the list."))
+        case_actions.attendance_record(
+            actor=request.user,
+            meeting=meeting,
+            present=[user_id for user_id in present if user_id is not None],
+        )
         messages.success(request, _("Attendance recorded."))
     elif op in {"minute", "task"}:
         item = next(

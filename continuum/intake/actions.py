@@ -28,6 +28,14 @@ from continuum.cases.models import (
     new_reference,
 )
 from continuum.core.htcds import TraffickingStatus
+from continuum.core.validation import (
+    check_date,
+    check_datetime,
+    check_text,
+    check_whole_number,
+    soon,
+    today,
+)
 from continuum.intake.models import Tip
 from continuum.intake.referrals import Referral, ReferralStatus
 from continuum.journeys.actions import journey_record
@@ -52,6 +60,28 @@ REFERRAL_FIELDS = (
 )
 
 
+# The referral's text fields and their limits (the model's, and the API's for what is known).
+REFERRAL_TEXT_LIMITS = {
+    "referrer_name": 120,
+    "referrer_contact": 120,
+    "what_is_known": 20_000,
+    "survivor_first_name": 100,
+    "survivor_last_name": 100,
+    "survivor_language": 8,
+}
+
+
+def _check_referral_values(values: dict[str, Any]) -> None:
+    """Strict types and bounds, whoever calls: text is text, times are within sane bounds."""
+    for name, limit in REFERRAL_TEXT_LIMITS.items():
+        if name in values:
+            check_text(values[name], max_length=limit, field=name)
+    check_datetime(values.get("received_at"), latest=soon(), field="received_at")
+    check_date(values.get("survivor_birth_date"), latest=today(), field="survivor_birth_date")
+    if values.get("survivor_age") is not None:
+        check_whole_number(values["survivor_age"], minimum=0, maximum=120, field="survivor_age")
+
+
 @transaction.atomic
 def referral_create(*, actor: User | None, region: Region, token: str = "", **values: Any) -> Referral:
     """Record a referral (from the intake form or an agency system). Unknown fields are refused."""
@@ -60,6 +90,7 @@ def referral_create(*, actor: User | None, region: Region, token: str = "", **va
         raise ValidationError(
             _("These fields are not part of a referral: %(names)s") % {"names": ", ".join(sorted(unknown))}
         )
+    _check_referral_values(values)
     if not str(values.get("what_is_known", "")).strip():
         raise ValidationError({"what_is_known": _("Say what is known, even briefly.")})
     referral = Referral(region=region, created_by=actor, **values)

@@ -7,7 +7,6 @@ here: only a valid token with the `referrals:create` scope.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,10 +17,13 @@ from django.views.decorators.http import require_POST
 from continuum.access import tokens
 from continuum.access.models import Region
 from continuum.audit import log as audit
+from continuum.core.validation import BadJson, parse_json_body
 from continuum.intake import actions
 from continuum.intake.triage_forms import ApiReferralForm
 
 MAX_BODY = 64 * 1024
+# A referral is one object of plain values and lists of codes: two levels are all it needs.
+MAX_DEPTH = 4
 
 
 def _error(status: int, message: str, **extra: Any) -> JsonResponse:
@@ -46,9 +48,9 @@ def referrals_create(request: HttpRequest) -> JsonResponse:
     if len(request.body) > MAX_BODY:
         return _error(413, "The request body is too large.")
     try:
-        payload = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        return _error(400, "The body must be JSON.")
+        payload = parse_json_body(request.body, max_bytes=MAX_BODY, max_depth=MAX_DEPTH)
+    except BadJson as refused:
+        return _error(400, str(refused))
     if not isinstance(payload, dict):
         return _error(400, "The body must be a JSON object.")
     unknown = sorted(set(payload) - set(ApiReferralForm.base_fields))
@@ -56,7 +58,8 @@ def referrals_create(request: HttpRequest) -> JsonResponse:
         return _error(400, "These fields are not accepted.", fields=unknown)
     region = token.agency.region
     if region is None:
-        region = Region.objects.filter(code=payload.get("region", "")).first()
+        code = payload.get("region", "")
+        region = Region.objects.filter(code=code).first() if isinstance(code, str) else None
         if region is None:
             return _error(400, "A statewide agency must name the region (its code).", fields=["region"])
     form = ApiReferralForm(payload)

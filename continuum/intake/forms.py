@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from continuum.core.validation import StrictChoiceField, TextField
 from continuum.intake.images import CleanImage, ImageRefused, strip_metadata
 from continuum.intake.models import TraffickingKind, VictimAgeGroup
 
@@ -23,28 +24,28 @@ def _input(**attrs: str) -> forms.TextInput:
 
 
 class TipForm(forms.Form):
-    what_happened = forms.CharField(
+    what_happened = TextField(
         label=_("What did you see or hear?"),
         help_text=_("Tell us what happened, in your own words. Share only what you feel safe sharing."),
         max_length=TEXT_LIMIT,
         widget=_textarea(6),
         error_messages={"required": _("Please tell us what you saw or heard.")},
     )
-    where = forms.CharField(
+    where = TextField(
         label=_("Where did it happen? (optional)"),
         help_text=_("A town, a street, a business name, a website or an app."),
         max_length=1_000,
         required=False,
         widget=_textarea(2),
     )
-    when_text = forms.CharField(
+    when_text = TextField(
         label=_("When did it happen? (optional)"),
         help_text=_("For example: last night, every weekend, since March."),
         max_length=200,
         required=False,
         widget=_input(),
     )
-    trafficking_kind = forms.ChoiceField(
+    trafficking_kind = StrictChoiceField(
         label=_("What kind of work or activity was it?"),
         choices=[
             (TraffickingKind.SEX, _("Sex: someone made to sell sex or sexual acts")),
@@ -56,7 +57,7 @@ class TipForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    victim_age_group = forms.ChoiceField(
+    victim_age_group = StrictChoiceField(
         label=_("How old is the person you are worried about?"),
         choices=[
             (VictimAgeGroup.CHILD, _("A child (under 18)")),
@@ -67,7 +68,7 @@ class TipForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    contact = forms.CharField(
+    contact = TextField(
         label=_("How can we reach you? (optional)"),
         help_text=_(
             "Only if you want us to. A phone number or an e-mail address. "
@@ -108,14 +109,14 @@ class TipForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    code = forms.CharField(
+    code = TextField(
         label=_("Your tip code"),
         help_text=_("It looks like TIP-7KQ2-M9XD. Capital or small letters, with or without dashes."),
         max_length=40,
         widget=_input(autocomplete="off", autocapitalize="characters", spellcheck="false"),
         error_messages={"required": _("Please enter the tip code you were given.")},
     )
-    text = forms.CharField(
+    text = TextField(
         label=_("What would you like to add?"),
         max_length=TEXT_LIMIT,
         widget=_textarea(6),

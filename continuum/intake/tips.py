@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db import IntegrityError, models, transaction
 
+from continuum.core.validation import check_text
 from continuum.intake.images import CleanImage
 from continuum.intake.models import (
     CODE_ALPHABET,
@@ -64,6 +65,13 @@ def tip_submit(
 
     The photo (already stripped of its metadata) is written to storage first and taken away
     again when the transaction does not commit, so a failure leaves neither a row nor a file."""
+    for name, text, limit in (
+        ("what_happened", what_happened, 10_000),
+        ("where", where, 1_000),
+        ("when_text", when_text, 200),
+        ("contact", contact, 500),
+    ):
+        check_text(text, max_length=limit, field=name)
     storage = _photo_storage()
     stored: str | None = None
     if photo is not None:
@@ -109,6 +117,7 @@ def tip_add(*, code: str, text: str) -> TipAddition | None:
     """Add the sender's further information to the tip with this code; None when there is no such tip.
 
     The caller answers the same either way, so that codes cannot be probed."""
+    check_text(text, field="text")
     normalized = normalize_code(code)
     if normalized is None:
         return None

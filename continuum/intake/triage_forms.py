@@ -12,42 +12,59 @@ from django.utils.translation import gettext_lazy as _
 from continuum.access.models import Agency, Region
 from continuum.cases.models import ReferralSource
 from continuum.core.htcds import WebsiteOrApp
+from continuum.core.validation import (
+    BoundedDateField,
+    BoundedDateTimeField,
+    StrictChoiceField,
+    StrictModelChoiceField,
+    StrictMultipleChoiceField,
+    TextField,
+    WholeNumberField,
+    today,
+)
 from continuum.intake.referrals import RecruitmentChannel, SuspectedKind
 
 
 class ReferralForm(forms.Form):
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name"))
-    source = forms.ChoiceField(label=_("Referred by"), choices=ReferralSource.choices)
-    referring_agency = forms.ModelChoiceField(
+    region = StrictModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name"))
+    source = StrictChoiceField(label=_("Referred by"), choices=ReferralSource.choices)
+    referring_agency = StrictModelChoiceField(
         label=_("Referring agency"), queryset=Agency.objects.order_by("name"), required=False
     )
-    referrer_name = forms.CharField(label=_("Name of the person referring"), max_length=120, required=False)
-    referrer_contact = forms.CharField(label=_("How to reach them"), max_length=120, required=False)
-    received_on = forms.DateField(label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"}))
-    what_is_known = forms.CharField(label=_("What is known"), widget=forms.Textarea(attrs={"rows": 5}))
-    recruitment_channel = forms.ChoiceField(
+    referrer_name = TextField(label=_("Name of the person referring"), max_length=120, required=False)
+    referrer_contact = TextField(label=_("How to reach them"), max_length=120, required=False)
+    received_on = BoundedDateField(
+        label=_("Date received"), latest=today, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    what_is_known = TextField(
+        label=_("What is known"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    recruitment_channel = StrictChoiceField(
         label=_("How they were recruited"),
         choices=RecruitmentChannel.choices,
         initial=RecruitmentChannel.UNKNOWN,
     )
-    recruitment_apps = forms.MultipleChoiceField(
+    recruitment_apps = StrictMultipleChoiceField(
         label=_("Apps or websites"),
         choices=WebsiteOrApp.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    suspected_kind = forms.ChoiceField(
+    suspected_kind = StrictChoiceField(
         label=_("Suspected"), choices=SuspectedKind.choices, initial=SuspectedKind.NOT_SURE
     )
-    survivor_first_name = forms.CharField(label=_("First name (if known)"), max_length=100, required=False)
-    survivor_last_name = forms.CharField(label=_("Last name (if known)"), max_length=100, required=False)
-    survivor_birth_date = forms.DateField(
-        label=_("Date of birth (if known)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    survivor_first_name = TextField(label=_("First name (if known)"), max_length=100, required=False)
+    survivor_last_name = TextField(label=_("Last name (if known)"), max_length=100, required=False)
+    survivor_birth_date = BoundedDateField(
+        label=_("Date of birth (if known)"),
+        latest=today,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    survivor_age = forms.IntegerField(
+    survivor_age = WholeNumberField(
         label=_("Age (if no date of birth)"), min_value=0, max_value=120, required=False
     )
-    survivor_language = forms.ChoiceField(
+    survivor_language = StrictChoiceField(
         label=_("Language"),
         required=False,
         choices=[
@@ -86,34 +103,36 @@ class ReferralForm(forms.Form):
         data = dict(self.cleaned_data)
         received: dt.date = data.pop("received_on")
         data.pop("region")
-        data["received_at"] = dt.datetime.combine(
-            received, dt.time(12), tzinfo=timezone.get_current_timezone()
+        # Midday of the day received, or now when that is later than now (received today).
+        data["received_at"] = min(
+            dt.datetime.combine(received, dt.time(12), tzinfo=timezone.get_current_timezone()),
+            timezone.now(),
         )
         data["survivor_language"] = data.get("survivor_language") or ""
         return data
 
 
 class TakeUpForm(forms.Form):
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name"))
+    region = StrictModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name"))
 
 
 class ApiReferralForm(forms.Form):
     """The fields an agency system may send (the agency and region come from its token)."""
 
-    region = forms.CharField(required=False, max_length=40)
-    source = forms.ChoiceField(choices=ReferralSource.choices)
-    referrer_name = forms.CharField(max_length=120, required=False)
-    referrer_contact = forms.CharField(max_length=120, required=False)
-    received_at = forms.DateTimeField()
-    what_is_known = forms.CharField(max_length=20_000)
-    recruitment_channel = forms.ChoiceField(choices=RecruitmentChannel.choices, required=False)
-    recruitment_apps = forms.MultipleChoiceField(choices=WebsiteOrApp.choices, required=False)
-    suspected_kind = forms.ChoiceField(choices=SuspectedKind.choices, required=False)
-    survivor_first_name = forms.CharField(max_length=100, required=False)
-    survivor_last_name = forms.CharField(max_length=100, required=False)
-    survivor_birth_date = forms.DateField(required=False)
-    survivor_age = forms.IntegerField(min_value=0, max_value=120, required=False)
-    survivor_language = forms.CharField(max_length=8, required=False)
+    region = TextField(required=False, max_length=40)
+    source = StrictChoiceField(choices=ReferralSource.choices)
+    referrer_name = TextField(max_length=120, required=False)
+    referrer_contact = TextField(max_length=120, required=False)
+    received_at = BoundedDateTimeField()
+    what_is_known = TextField(max_length=20_000)
+    recruitment_channel = StrictChoiceField(choices=RecruitmentChannel.choices, required=False)
+    recruitment_apps = StrictMultipleChoiceField(choices=WebsiteOrApp.choices, required=False)
+    suspected_kind = StrictChoiceField(choices=SuspectedKind.choices, required=False)
+    survivor_first_name = TextField(max_length=100, required=False)
+    survivor_last_name = TextField(max_length=100, required=False)
+    survivor_birth_date = BoundedDateField(latest=today, required=False)
+    survivor_age = WholeNumberField(min_value=0, max_value=120, required=False)
+    survivor_language = TextField(max_length=8, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -24,6 +24,7 @@ from continuum.access.models import Agency, AgencyKind, User
 from continuum.audit import log
 from continuum.cases.models import Case, CaseParticipant, ParticipantRole, Relationship
 from continuum.core.htcds import PerpetratorRole
+from continuum.core.validation import check_moments
 from continuum.journeys.actions import journey_record
 from continuum.journeys.models import EventKind
 from continuum.justice import statutes
@@ -90,6 +91,7 @@ def investigation_open(
     ValidationError when the agency cannot investigate, the kind is unknown, or the lead is not a
     member of the agency.
     """
+    check_moments(opened_at=opened_at)
     _check_agency(agency, INVESTIGATING_KINDS, "investigate")
     if kind not in InvestigationKind.values:
         raise ValidationError("Unknown kind of trafficking.", code="unknown_kind")
@@ -153,6 +155,7 @@ def investigation_status_set(
     ValidationError when the status is unknown or unchanged, or the closing time is before the
     opening or in the future.
     """
+    check_moments(at=at)
     if status not in InvestigationStatus.values:
         raise ValidationError(_("Choose open, suspended or closed."), code="unknown_status")
     current = Investigation.objects.get(pk=investigation.pk)
@@ -206,6 +209,7 @@ def investigation_close(
     expected_version: int | None = None,
 ) -> Investigation:
     """Close an open or suspended investigation (ValidationError when it is closed already)."""
+    check_moments(closed_at=closed_at)
     return investigation_status_set(
         actor=actor,
         investigation=investigation,
@@ -301,6 +305,7 @@ def arrest_record(
     ValidationError when the person is not a suspect of that case, the agency cannot arrest, or
     the investigation is closed.
     """
+    check_moments(arrested_at=arrested_at)
     if not CaseParticipant.objects.filter(
         case_id=investigation.case_id, person=suspect, role=ParticipantRole.SUSPECT
     ).exists():
@@ -345,6 +350,7 @@ def charge_file(
 
     ValidationError when the section is not in the table or counts is not from 1 to 999.
     """
+    check_moments(filed_at=filed_at)
     try:
         found = statutes.statute(statute)
     except LookupError:
@@ -391,6 +397,7 @@ def prosecution_open(
     ValidationError when the agency does not prosecute, no charge is given, a charge belongs to
     another case, or a charge is prosecuted or disposed already.
     """
+    check_moments(opened_at=opened_at)
     _check_agency(agency, PROSECUTING_KINDS, "prosecute")
     chosen = list(charges)
     if not chosen:
@@ -439,6 +446,7 @@ def disposition_record(
     is in the future or before the charge was filed, or the sentence summary is longer than 200
     characters.
     """
+    check_moments(decided_at=decided_at)
     if outcome not in Outcome.values:
         raise ValidationError(_("Choose an outcome from the list."), code="unknown_outcome")
     summary = sentence_summary.strip()

@@ -14,6 +14,13 @@ from django.utils.translation import ngettext
 
 from continuum.cases.models import Relationship
 from continuum.core.htcds import PerpetratorRole
+from continuum.core.validation import (
+    BoundedDateField,
+    StrictChoiceField,
+    StrictMultipleChoiceField,
+    TextField,
+    WholeNumberField,
+)
 from continuum.justice.actions import ALIASES_MAX, NAME_MAX, SENTENCE_SUMMARY_MAX
 from continuum.justice.models import Charge, InvestigationStatus, Outcome
 
@@ -54,17 +61,17 @@ class SuspectForm(forms.Form):
     """A suspect as far as they are known: a name, an alias or both, the relationship to the
     survivor, and their roles in the trafficking (HTCDS per_RoleInProcess)."""
 
-    first_name = forms.CharField(label=_("First name"), required=False, max_length=NAME_MAX)
-    last_name = forms.CharField(label=_("Last name"), required=False, max_length=NAME_MAX)
-    aliases = forms.CharField(
+    first_name = TextField(label=_("First name"), required=False, max_length=NAME_MAX)
+    last_name = TextField(label=_("Last name"), required=False, max_length=NAME_MAX)
+    aliases = TextField(
         label=_("Aliases or street names (separated by commas)"), required=False, max_length=400
     )
-    relationship = forms.ChoiceField(
+    relationship = StrictChoiceField(
         label=_("Relationship to the survivor"),
         choices=Relationship.choices,
         initial=Relationship.UNKNOWN,
     )
-    perpetrator_roles = forms.MultipleChoiceField(
+    perpetrator_roles = StrictMultipleChoiceField(
         label=_("Roles in the trafficking"),
         choices=PerpetratorRole.choices,
         required=False,
@@ -95,10 +102,10 @@ class SuspectForm(forms.Form):
 class InvestigationStatusForm(forms.Form):
     """The status of one investigation, with the version and status the editor started from."""
 
-    investigation = forms.CharField(widget=forms.HiddenInput, max_length=40)
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    seen_status = forms.ChoiceField(widget=forms.HiddenInput, choices=InvestigationStatus.choices)
-    status = forms.ChoiceField(label=_("Status"), choices=InvestigationStatus.choices)
+    investigation = TextField(widget=forms.HiddenInput, max_length=40)
+    version = WholeNumberField(widget=forms.HiddenInput, min_value=1)
+    seen_status = StrictChoiceField(widget=forms.HiddenInput, choices=InvestigationStatus.choices)
+    status = StrictChoiceField(label=_("Status"), choices=InvestigationStatus.choices)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -108,7 +115,7 @@ class InvestigationStatusForm(forms.Form):
 class ProsecutionOpenForm(forms.Form):
     """The charges of the case a prosecution takes up (those not prosecuted yet)."""
 
-    charges = forms.MultipleChoiceField(
+    charges = StrictMultipleChoiceField(
         label=_("Charges to prosecute"), widget=forms.CheckboxSelectMultiple, choices=()
     )
 
@@ -128,10 +135,10 @@ class ProsecutionOpenForm(forms.Form):
 class DispositionForm(forms.Form):
     """How one charge of a prosecution ended: outcome, date and a short sentence summary."""
 
-    charge = forms.ChoiceField(label=_("Charge"), choices=())
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *Outcome.choices])
-    decided_on = forms.DateField(label=_("Date decided"), widget=forms.DateInput(attrs={"type": "date"}))
-    sentence_summary = forms.CharField(
+    charge = StrictChoiceField(label=_("Charge"), choices=())
+    outcome = StrictChoiceField(label=_("Outcome"), choices=[("", "—"), *Outcome.choices])
+    decided_on = BoundedDateField(label=_("Date decided"), widget=forms.DateInput(attrs={"type": "date"}))
+    sentence_summary = TextField(
         label=_("Sentence in short, without names (optional), e.g. “5 years, 2 suspended”"),
         required=False,
         max_length=SENTENCE_SUMMARY_MAX,

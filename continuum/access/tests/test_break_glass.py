@@ -27,7 +27,32 @@ def case():
 def test_an_administrator_sees_no_case_without_break_glass(client, persona, case):
     sign_in(client, persona("admin"))
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
-    assert client.get(reverse("cases:list")).status_code == 404
+    listed = client.get(reverse("cases:list"))
+    assert listed.status_code == 200 and list(listed.context["page"].object_list) == []
+
+
+def test_the_case_list_marks_and_flags_the_cases_seen_under_break_glass(client, persona, case, monkeypatch):
+    admin = persona("admin")
+    sign_in(client, admin)
+    client.post(reverse("cases:break_glass", args=[case.pk]), {"reason": REASON})
+    response = client.get(reverse("cases:list"))
+    assert list(response.context["page"].object_list) == [case]
+    assert response.content.decode().count('data-testid="break-glass"') == 1
+    listed = AuditEvent.objects.filter(actor_id=admin.pk, action="list").latest("id")
+    assert listed.flagged and listed.detail["break_glass"] == 1
+    # A coordinator's list of the same case is an ordinary read.
+    coordinator = persona("coordinator")
+    sign_in(client, coordinator)
+    response = client.get(reverse("cases:list"))
+    assert 'data-testid="break-glass"' not in response.content.decode()
+    assert not AuditEvent.objects.filter(actor_id=coordinator.pk, action="list").latest("id").flagged
+    # Once the grant has run out, the administrator's list is empty again and flags nothing.
+    grant = BreakGlassGrant.objects.get(user=admin, case=case)
+    monkeypatch.setattr(policy, "clock", lambda: grant.expires_at + dt.timedelta(seconds=1))
+    sign_in(client, admin)
+    response = client.get(reverse("cases:list"))
+    assert list(response.context["page"].object_list) == []
+    assert not AuditEvent.objects.filter(actor_id=admin.pk, action="list").latest("id").flagged
 
 
 def test_break_glass_opens_one_case_for_60_minutes_and_flags_every_view(client, persona, case, monkeypatch):

@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from continuum.access.decorators import fresh_second_factor_required
 from continuum.access.models import Membership, User
 from continuum.access.testing import code_for, sign_in, totp_code, totp_device
+from continuum.audit.models import AuditEvent
 from continuum.cases.models import Case
 from continuum.conftest import TEST_PASSWORD
 
@@ -96,7 +97,9 @@ def test_the_password_step_sends_a_user_without_a_device_to_enrolment(client):
 def test_enrolment_shows_a_qr_image_and_the_secret_and_confirms_with_a_valid_code(client, persona):
     coordinator = persona("coordinator")
     _log_in(client, "coordinator")
-    page = client.get(reverse("access:enroll"))
+    started = client.post(reverse("access:enroll"), {"step": "start", "next": "/home/"})
+    assert started.status_code == 302 and started["Location"].startswith(reverse("access:enroll"))
+    page = client.get(started["Location"])
     assert page.status_code == 200
     html = page.content.decode()
     match = re.search(r'<img[^>]+src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', html)
@@ -119,7 +122,7 @@ def test_enrolment_shows_a_qr_image_and_the_secret_and_confirms_with_a_valid_cod
 def test_enrolment_refuses_a_wrong_code_and_leaves_the_device_unconfirmed(client, persona):
     coordinator = persona("coordinator")
     _log_in(client, "coordinator")
-    client.get(reverse("access:enroll"))
+    client.post(reverse("access:enroll"), {"step": "start"})
     device = TOTPDevice.objects.get(user=coordinator, confirmed=False)
     wrong = f"{(int(code_for(device)) + 1) % 1_000_000:06d}"
     response = client.post(reverse("access:enroll"), {"token": wrong})
@@ -131,6 +134,26 @@ def test_enrolment_refuses_a_wrong_code_and_leaves_the_device_unconfirmed(client
     response = client.post(reverse("access:enroll"), {"token": "abcdef"})
     assert response.status_code == 200
     assert b"Enter the 6 digits" in response.content
+
+
+def test_opening_the_enrolment_page_writes_nothing(client, persona):
+    coordinator = persona("coordinator")
+    _log_in(client, "coordinator")
+    before = AuditEvent.objects.count()
+    for _ in range(2):
+        page = client.get(reverse("access:enroll"))
+        assert page.status_code == 200
+        assert b'data-testid="totp-start"' in page.content
+        assert b"totp-qr" not in page.content
+    assert not TOTPDevice.objects.filter(user=coordinator).exists()
+    assert AuditEvent.objects.count() == before
+    # Asking for the setup code twice makes one device, shown by every later GET.
+    for _ in range(2):
+        client.post(reverse("access:enroll"), {"step": "start"})
+    device = TOTPDevice.objects.get(user=coordinator, confirmed=False)
+    secret = base64.b32encode(device.bin_key).decode()
+    assert secret in client.get(reverse("access:enroll")).content.decode().replace(" ", "")
+    assert TOTPDevice.objects.filter(user=coordinator).count() == 1
 
 
 def test_a_password_alone_cannot_enrol_a_second_device(client, persona):

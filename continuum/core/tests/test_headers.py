@@ -111,3 +111,29 @@ def test_the_template_scan_would_notice_what_it_looks_for():
     assert STYLE_ATTRIBUTE.search('<p style="color: red">')
     assert EVENT_HANDLER.search('<button onclick="go()">')
     assert not EVENT_HANDLER.search('<meta content="x"><input name="one">')
+
+
+# --- nothing of a page stays in a cache -----------------------------------------------------------
+
+
+def test_staff_pages_public_pages_and_the_api_are_never_stored(client, persona):
+    assert "no-store" in client.get(reverse("web:landing"))["Cache-Control"]
+    assert "no-store" in client.get(reverse("intake:recognize"))["Cache-Control"]
+    assert "no-store" in client.get(reverse("web:home"))["Cache-Control"]  # the redirect to sign in
+    assert (
+        "no-store"
+        in client.post(reverse("intake:api_referrals"), data="{}", content_type="application/json")[
+            "Cache-Control"
+        ]
+    )
+    sign_in(client, persona("coordinator"))
+    for name in ("web:home", "cases:list", "cases:tasks", "intake:queue"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        assert "no-store" in response["Cache-Control"], name
+
+
+def test_static_files_keep_their_own_caching(client):
+    static = client.get("/static/web/continuum.js")
+    assert static.status_code == 200
+    assert "no-store" not in static.get("Cache-Control", "")

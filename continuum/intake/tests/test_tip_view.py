@@ -176,3 +176,12 @@ def test_the_csrf_check_still_guards_both_forms():
     response = client.post(reverse("intake:tip"), {**tip_data(), "csrfmiddlewaretoken": str(token)})
     assert response.status_code == 200
     assert Tip.objects.count() == 1
+
+
+def test_a_tip_with_a_text_direction_override_is_refused_in_spanish_and_not_stored(client):
+    before = Tip.objects.count()
+    response = client.post(
+        reverse("intake:tip") + "?lang=es", tip_data(what_happened="Lo vi en \u202ela calle")
+    )
+    assert "Este texto contiene caracteres que no se aceptan" in response.content.decode()
+    assert Tip.objects.count() == before

@@ -60,7 +60,7 @@ def test_a_wrong_password_is_refused_with_a_plain_message(client):
     [
         ("detective", True, False, "Law enforcement investigator"),
         ("analyst", False, False, "Statewide analyst"),
-        ("admin", False, True, "Administrator"),
+        ("admin", True, True, "Administrator"),  # the cases under break-glass, if any
         ("provider", False, False, "Service provider staff"),
     ],
 )

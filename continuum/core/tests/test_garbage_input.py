@@ -1,0 +1,419 @@
+"""Garbage posted to every form and API endpoint is a clear 4xx (or the form again, with its
+errors) and changes nothing: no 500, and the row count of every model stays the same.
+
+Each URL of policy.yaml `urls` is opened as a persona whose role may use it, on a case they may
+act on; every POST form on the page is then sent back with each field, one garbage kind at a
+time, replaced: wrong types, non-numeric ids, unknown choices, broken characters (a lone
+surrogate, invalid UTF-8, a right-to-left override, a NUL), 10,000-character strings and dates in
+year 1, 1900, 2300 and 9999. The referral API gets the same in JSON, with lists, numbers, objects
+and booleans where text is expected, a lone surrogate and a deeply nested body."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+
+import pytest
+from django.apps import apps
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+
+from continuum.access import policy
+from continuum.access.models import Agency, Membership, User
+from continuum.access.testing import sign_in
+from continuum.access.tests import oracle
+from continuum.access.tests.scenario import PERSONA_NAMES, case_url, oracle_world
+from continuum.access.tokens import token_create
+from continuum.audit.models import AuditEvent
+from continuum.cases.models import Case
+from continuum.core.htcds import SupportPlanType
+
+pytestmark = pytest.mark.django_db
+
+# Text values (URL-encoded already where they carry bytes a str cannot hold).
+GARBAGE = {
+    "not a number, not a choice": "abc",
+    "a number too large for any column": "9" * 19,
+    "10,000 characters": "x" * 10_000,
+    "control and bidi characters": "a\x00b\x1bc\u202etxt.exe",
+    "year 1": "0001-01-01",
+    "year 1900": "1900-01-01",
+    "year 2300": "2300-06-01",
+    "year 9999": "9999-12-31",
+    "the last minute of year 9999": "9999-12-31T23:59",
+}
+# Raw bytes for an application/x-www-form-urlencoded body: a lone surrogate in UTF-8 (which is
+# invalid UTF-8) and a stray continuation byte.
+RAW_GARBAGE = {"lone surrogate and invalid UTF-8": "%ED%A0%80%C3%28%FF"}
+# Hidden fields that choose which operation a POST carries: kept as the page wrote them.
+OPERATION_FIELDS = {"op", "step", "csrfmiddlewaretoken", "next"}
+# Tables every request may touch whatever it carries (sessions, login throttling).
+IGNORED_TABLES = {"django_session", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
+# Pages that post nothing (lists, read-only pages; their GET filters get garbage too), the
+# second-factor pages (access/tests/test_identity.py), signing out, and the API (below).
+WITHOUT_FORMS = {
+    "web:landing",
+    "web:home",
+    "web:logout",
+    "cases:detail",
+    "intake:queue",
+    "intake:referral_open_case",
+    "intake:tip_thanks",
+    "intake:recognize",
+    "cases:list",
+    "cases:audit",
+    "care:provider_referrals",
+    "care:directory",
+    "cases:tasks",
+    "audit:flagged",
+    "access:verify",
+    "access:enroll",
+    "intake:api_referrals",
+}
+
+
+def _a_read(action: str, outcome: str) -> bool:
+    """An audit row the garbage may add: a read, a denial, or the sign-ins of the test itself."""
+    return outcome == "denied" or action.startswith("view") or action in {"list", "login", "logout"}
+
+
+class _Forms(HTMLParser):
+    """The forms of a page (their action and fields, with the values drawn) and its links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[tuple[str, list[tuple[str, str]]]] = []
+        self.searches: list[tuple[str, list[tuple[str, str]]]] = []
+        self.links: list[str] = []
+        self._current: list[tuple[str, str]] | None = None
+        self._select: list[str | None] | None = None  # [name, value chosen]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        href = found.get("href") or ""
+        if tag == "a" and href.startswith("/") and not href.startswith("//"):
+            self.links.append(href.split("#")[0])
+        if tag == "form":
+            self._current = []
+            post = (found.get("method") or "").lower() == "post"
+            (self.forms if post else self.searches).append((found.get("action") or "", self._current))
+        if self._current is None:
+            return
+        name = found.get("name")
+        if tag == "select" and name:
+            self._select = [name, None]
+        elif tag == "option" and self._select is not None:
+            if self._select[1] is None or "selected" in found:
+                self._select[1] = found.get("value") or ""
+        elif tag in {"input", "textarea", "button"} and name:
+            if found.get("type") in {"file"} or (found.get("type") == "submit" and tag == "input"):
+                return
+            unchecked = found.get("type") in {"radio", "checkbox"} and "checked" not in found
+            if unchecked and any(existing == name for existing, _ in self._current):
+                return
+            self._current.append((name, found.get("value") or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select" and self._select is not None and self._current is not None:
+            self._current.append((str(self._select[0]), self._select[1] or ""))
+            self._select = None
+        if tag == "form":
+            self._current = None
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        model._meta.db_table: model._base_manager.count()
+        for model in apps.get_models()
+        if model._meta.db_table not in IGNORED_TABLES and model is not AuditEvent and model._meta.managed
+    }
+
+
+def _persona_for(url_name: str, operation: str, cases: list[Case]) -> tuple[User, Case | None] | None:
+    """A persona whose role may use the URL (and the case it may use it on)."""
+    users = [User.objects.select_related("membership__agency").get(username=name) for name in PERSONA_NAMES]
+    if operation.startswith("case."):
+        action = operation.split(".", 1)[1]
+        for user in users:
+            for case in cases:
+                if oracle.allowed(oracle_world(user, case), action, timezone.now()):
+                    return user, case
+        return None
+    if operation.startswith("work."):
+        work = policy.policy().work[operation[5:]]
+        for user in users:
+            if user.membership.role in work:
+                return user, None
+        return None
+    if operation in {"staff", "login", "admin.review"}:
+        wanted = "admin" if operation == "admin.review" else "coordinator"
+        return next(u for u in users if u.username == wanted), None
+    return None
+
+
+def _url_of(name: str, case: Case | None) -> str | None:
+    if case is not None:
+        return case_url(name, case.pk)
+    try:
+        return reverse(name)
+    except Exception:  # a URL with an id of its own is reached through a page's forms
+        return None
+
+
+def _encoded(fields: list[tuple[str, str]], garbage: str, raw: bool) -> str:
+    parts = []
+    for name, value in fields:
+        if name in OPERATION_FIELDS:
+            parts.append(f"{quote(name)}={quote(value)}")
+        else:
+            parts.append(f"{quote(name)}={garbage if raw else quote(garbage)}")
+    return "&".join(parts)
+
+
+def _view_name(url: str) -> str | None:
+    try:
+        return resolve(urlsplit(url).path).view_name
+    except Resolver404:
+        return None
+
+
+def _post_garbage(client: Any, page_url: str, problems: list[str], tried: set[str]) -> list[str]:
+    """Send garbage to every form of the page; the page's links (to follow as the same persona)."""
+    page = client.get(page_url)
+    if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
+        return []
+    parser = _Forms()
+    parser.feed(page.content.decode())
+    kinds = [(k, v, False) for k, v in GARBAGE.items()] + [(k, v, True) for k, v in RAW_GARBAGE.items()]
+    for action, fields in parser.forms:
+        target = action or page_url
+        name = _view_name(target)
+        if name in {None, "web:logout", "access:verify", "access:enroll"}:
+            continue  # the second-factor pages are tried on their own (access/tests/test_identity.py)
+        if all(field in OPERATION_FIELDS for field, _ in fields):
+            continue  # a button alone: nothing to garble (its ids are in the path)
+        tried.add(str(name))
+        for kind, garbage, raw in kinds:
+            response = client.post(
+                target, data=_encoded(fields, garbage, raw), content_type="application/x-www-form-urlencoded"
+            )
+            if response.status_code >= 500:
+                problems.append(f"{target} [{kind}]: {response.status_code}")
+    for action, fields in parser.searches:
+        target = action or urlsplit(page_url).path
+        if not fields:
+            continue
+        for kind, garbage, raw in kinds:
+            response = client.get(f"{target}?{_encoded(fields, garbage, raw)}")
+            if response.status_code >= 500:
+                problems.append(f"GET {target} [{kind}]: {response.status_code}")
+        # The search as drawn may lead to more forms (the providers for a survivor's need).
+        parser.links.append(f"{target}?{urlencode(fields)}")
+    return parser.links
+
+
+def _seed() -> Case:
+    """What the pages need to show their forms: a case of the coordinator's region with an open
+    task of their agency and a plan, a tip and a referral in the triage queue, an MDT meeting, and
+    a break-glass grant of another administrator to review. Made with the real actions."""
+    from continuum.access.actions import break_glass_start
+    from continuum.cases.actions import meeting_schedule, plan_create, task_create
+    from continuum.cases.models import CaseParticipant
+    from continuum.intake import actions as intake_actions
+    from continuum.intake import routing, tips
+
+    coordinator = User.objects.select_related("membership__agency").get(username="coordinator")
+    agency = coordinator.membership.agency
+    now = timezone.now()
+    opened = intake_actions.referral_create(
+        actor=None,
+        region=agency.region,
+        source="law_enforcement",
+        received_at=now,
+        what_is_known="A young woman is made to work at a nail salon.",
+        survivor_first_name="Ana",
+    )
+    case = intake_actions.referral_to_case(actor=coordinator, referral=opened)
+    # Routing gives it an "assign an advocate" task, whose form names an advocate by id.
+    routing.route_case(
+        actor=coordinator,
+        case=case,
+        minor=False,
+        result="trafficking_indicated",
+        trafficking_type="labor",
+        now=now,
+    )
+    survivor = CaseParticipant.objects.filter(case=case, role="survivor").first()
+    assert survivor is not None
+    now = timezone.now()
+    task_create(
+        actor=coordinator, case=case, agency=agency, title="Call back", due_at=now + dt.timedelta(days=1)
+    )
+    plan_create(
+        actor=coordinator,
+        case=case,
+        survivor=survivor.person,
+        plan_type=SupportPlanType.EDUCATION,
+        objectives="School",
+    )
+    meeting_schedule(actor=coordinator, scheduled_for=now + dt.timedelta(days=2), place="Room 4")
+    admin = User.objects.select_related("membership__agency").get(username="admin")
+    second = User.objects.create_user(username="second_admin", password=None)
+    Membership.objects.create(user=second, agency=admin.membership.agency, role="admin")
+    break_glass_start(actor=second, case=case, reason="A survivor is missing and the police ask now.")
+    tips.tip_submit(language="en", what_happened="Someone is kept at a house and made to work.")
+    intake_actions.referral_create(
+        actor=None,
+        region=agency.region,
+        source="law_enforcement",
+        received_at=now,
+        what_is_known="Forced work at a farm.",
+    )
+    return case
+
+
+def test_garbage_in_every_form_is_refused_and_changes_nothing(client):
+    from continuum.access.tests.scenario import build
+
+    seeded = _seed()
+    cases = [seeded, *build().values()]
+    for name in PERSONA_NAMES:  # their second-factor devices exist before the count
+        sign_in(client, User.objects.get(username=name))
+    before = _row_counts()
+    audit_before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    problems: list[str] = []
+    tried: set[str] = set()
+    urls = policy.policy().urls
+    for name, operation in urls.items():
+        if operation.startswith("token.") or name == "web:logout":
+            continue
+        if operation == "public":
+            client.logout()
+            url = _url_of(name, None)
+        else:
+            chosen = _persona_for(name, operation, cases)
+            if chosen is None:
+                continue
+            user, case = chosen
+            sign_in(client, user)
+            url = _url_of(name, case)
+        if url is None:
+            continue
+        for link in _post_garbage(client, url, problems, tried):
+            linked = _view_name(link)
+            if linked in urls and linked not in tried and linked != "web:logout":
+                _post_garbage(client, link, problems, tried)
+    assert problems == []
+    untried = sorted(set(urls) - tried - WITHOUT_FORMS)
+    assert untried == [], (untried, sorted(tried))
+    assert _row_counts() == before
+    # Reads, sign-ins and denials only: no write was audited either (an update keeps the counts).
+    new_rows = AuditEvent.objects.filter(id__gt=audit_before).values_list("action", "outcome")
+    writes = sorted({f"{action}/{outcome}" for action, outcome in new_rows if not _a_read(action, outcome)})
+    assert writes == []
+
+
+API_GARBAGE: list[tuple[str, Any]] = [
+    ("a list as text", {"what_is_known": ["a"]}),
+    ("a number as text", {"what_is_known": 5, "referrer_name": 7}),
+    ("a boolean as text", {"what_is_known": True}),
+    ("an object as text", {"survivor_first_name": {"a": 1}}),
+    ("a boolean as a number", {"survivor_age": True}),
+    ("a text number", {"survivor_age": "abc"}),
+    ("an unknown choice", {"source": "martians"}),
+    ("a list of numbers as choices", {"recruitment_apps": [1, 2]}),
+    ("a lone surrogate", {"what_is_known": "\ud800"}),
+    ("a bidi override", {"survivor_last_name": "abc\u202edef"}),
+    ("a NUL", {"referrer_contact": "a\x00b"}),
+    ("10,000 characters in a short field", {"referrer_name": "x" * 10_000}),
+    ("year 1", {"received_at": "0001-01-01T00:00:00Z"}),
+    ("year 1900 before the epoch of the system", {"received_at": "1899-12-31T23:00:00Z"}),
+    ("year 2300", {"received_at": "2300-01-01T00:00:00Z"}),
+    ("year 9999", {"received_at": "9999-12-31T23:59:59"}),
+    ("a birth date in year 1", {"survivor_birth_date": "0001-01-01"}),
+    ("a birth date in 9999", {"survivor_birth_date": "9999-12-31"}),
+    ("a date as a number", {"received_at": 20260101}),
+    ("a region as a list", {"region": ["greater-hartford"]}),
+]
+GOOD_REFERRAL = {
+    "source": "law_enforcement",
+    "received_at": "2026-01-02T10:00:00Z",
+    "what_is_known": "Forced work at a farm.",
+}
+
+
+@pytest.mark.parametrize(("kind", "change"), API_GARBAGE, ids=[kind for kind, _ in API_GARBAGE])
+def test_garbage_in_the_referral_api_is_a_400_and_stores_nothing(client, kind, change):
+    agency = Agency.objects.get(name="Hartford Police Department")
+    _, secret = token_create(agency=agency, name="Records system", scopes=["referrals:create"], days=30)
+    before = _row_counts()
+    body = json.dumps({**GOOD_REFERRAL, **change})
+    response = client.post(
+        reverse("intake:api_referrals"),
+        data=body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 400, (kind, response.content)
+    assert response.json()["error"]
+    assert _row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("kind", "body"),
+    [
+        ("5,000 levels deep", "[" * 5_000 + "]" * 5_000),
+        ("an object 5,000 levels deep", '{"a":' * 5_000 + "1" + "}" * 5_000),
+        ("invalid UTF-8", b'{"what_is_known": "\xed\xa0\x80"}'),
+        ("NaN", '{"survivor_age": NaN}'),
+        ("not JSON", "source=law_enforcement"),
+        ("a list", "[]"),
+    ],
+)
+def test_malformed_bodies_get_a_clear_400(client, kind, body):
+    agency = Agency.objects.get(name="Hartford Police Department")
+    _, secret = token_create(agency=agency, name="Records system", scopes=["referrals:create"], days=30)
+    before = _row_counts()
+    response = client.post(
+        reverse("intake:api_referrals"),
+        data=body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 400, kind
+    assert response.json()["error"]
+    assert _row_counts() == before
+
+
+def test_a_good_referral_is_still_accepted(client):
+    """The garbage above fails for its garbage: the same body without it is taken."""
+    agency = Agency.objects.get(name="Hartford Police Department")
+    _, secret = token_create(agency=agency, name="Records system", scopes=["referrals:create"], days=30)
+    response = client.post(
+        reverse("intake:api_referrals"),
+        data=json.dumps(GOOD_REFERRAL),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 201, response.content
+
+
+@pytest.mark.parametrize("advocate", ["abc", "9" * 30, "-1", "1.5", "\u0662"])
+def test_a_task_done_with_an_advocate_that_is_no_id_is_refused(client, persona, advocate):
+    """The one form whose id was read by hand (cases/views.py task_done_view)."""
+    from continuum.cases.models import Task
+
+    case = _seed()
+    task = Task.objects.get(case=case, kind="assign_advocate", done_at=None)
+    sign_in(client, persona("coordinator"))
+    before = _row_counts()
+    response = client.post(reverse("cases:task_done", args=[task.case_id, task.pk]), {"advocate": advocate})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.done_at is None
+    assert _row_counts() == before
+    page = client.get(response["Location"])
+    assert "Choose the advocate from the list." in page.content.decode()
