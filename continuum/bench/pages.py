@@ -256,8 +256,11 @@ def _env(database: str, server: str, password: str) -> dict[str, str]:
 
 def _continuum(env: dict[str, str], *args: str) -> str:
     done = subprocess.run(
-        [sys.executable, "-m", "continuum", *args], env=env, check=True, capture_output=True, text=True
+        [sys.executable, "-m", "continuum", *args], env=env, check=False, capture_output=True, text=True
     )
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr[-4000:])
+        raise SystemExit(f"continuum {args[0]} failed (exit {done.returncode})")
     return done.stdout
 
 
