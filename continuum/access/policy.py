@@ -417,9 +417,13 @@ def decide(
     return True, relationships, categories_for(actor.role, relationships, consented, ordered)
 
 
-def access_case(user: Any, case_id: uuid.UUID | str, action: str = "view") -> CaseAccess:
+def access_case(
+    user: Any, case_id: uuid.UUID | str, action: str = "view", *, audit_read: bool = False
+) -> CaseAccess:
     """One case and what the user may see of it, or Http404 alike for "does not exist" and
-    "not allowed". Every decision, either way, is written to the audit log."""
+    "not allowed". A denial is always written to the audit log; with `audit_read`, so is the
+    read allowed (one row naming the case: the action, the relationships, the break-glass flag),
+    for the pages that show the case and write no row of their own."""
     from continuum.audit import log as audit
     from continuum.cases.models import Case
 
@@ -453,12 +457,44 @@ def access_case(user: Any, case_id: uuid.UUID | str, action: str = "view") -> Ca
     actor = actor_of(user)
     assert actor is not None  # an allowed decision has an actor
     flagged = "break_glass" in relationships and actor.role == "admin"
+    if audit_read:
+        audit.record(
+            actor=user,
+            action=action,
+            obj=case,
+            flagged=flagged,
+            detail={"relationships": sorted(relationships)},
+        )
     return CaseAccess(
         case=case,
         user_id=actor.user_id,
         role=actor.role,
         relationships=relationships,
         categories=categories,
+        flagged=flagged,
+    )
+
+
+def audited_list(
+    user: Any,
+    cases: Iterable[Case | uuid.UUID | str],
+    action: str = "list",
+    *,
+    fields: Iterable[str] = (),
+    flagged: bool = False,
+) -> None:
+    """Write the audit rows of a list that shows `cases`: one row per case shown, naming it
+    (`cases.Case` and its id, so "who saw this case" is one index look-up on `case_id`), never one
+    row with the ids in its detail (detail holds codes only). The rows are checked like every
+    row and written in one INSERT (audit.log.record_cases), so the list's number of queries does
+    not grow with its page. Call it with the cases the page shows, not the whole queryset."""
+    from continuum.audit import log as audit
+
+    audit.record_cases(
+        actor=user,
+        action=action,
+        case_ids=[case if isinstance(case, uuid.UUID | str) else case.pk for case in cases],
+        fields=fields,
         flagged=flagged,
     )
 

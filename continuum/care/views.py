@@ -35,7 +35,7 @@ from continuum.care.selectors import (
     unmet_reason,
     with_waits,
 )
-from continuum.cases.selectors import survivors_of
+from continuum.cases.selectors import survivors_of, survivors_shown
 from continuum.core.codes import ServiceType
 from continuum.core.htcds import Gender
 
@@ -218,7 +218,7 @@ def case_services_view(request: HttpRequest, case_id: str) -> HttpResponse:
         "care/case_services.html",
         {
             "case": case,
-            "survivors": survivors,
+            "survivors": survivors_shown(access),
             "chosen_survivor": chosen_survivor,
             "chosen_type": chosen_type,
             "service_types": ServiceType.choices,

@@ -57,8 +57,13 @@ class CaseFilterForm(forms.Form):
 
 
 class PersonChoiceField(StrictModelChoiceField):
+    """A person of the case, named as the policy lets the reader see them: the view gives the
+    labels (cases.selectors.people_labels); a person without one is shown as withheld."""
+
+    labels: dict[Any, str] | None = None
+
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.display_name)
+        return (self.labels or {}).get(obj.pk) or str(_("Withheld"))
 
 
 class ConsentForm(forms.Form):

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from continuum.access import policy
 from continuum.access.models import Agency, Consent, Region, Role, Town, User
@@ -262,6 +263,77 @@ def tasks_of(access: CaseAccess) -> list[Task]:
         .select_related("agency", "assignee")
         .order_by("done_at", "due_at")
     )
+
+
+# --- people as a page may name them ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonShown:
+    """A person of a case as the reader may see them: the id (to choose them in a form), what
+    the policy lets them see of the person (`Shown`), and a label that names the person only
+    where the policy shows their name."""
+
+    pk: Any
+    label: str
+    person: Shown
+
+
+def people_labels(access: CaseAccess) -> dict[Any, str]:
+    """Person id -> how a page of this case names them: "first last" where the policy shows the
+    name to this reader, "Survivor 2 (name withheld)" where it does not (so a form can still tell
+    two survivors apart). One query. A person in several roles is named by their first role."""
+    labels: dict[Any, str] = {}
+    numbers: dict[str, int] = {}
+    for participant in (
+        CaseParticipant.objects.filter(case=access.case).select_related("person").order_by("created_at", "id")
+    ):
+        numbers[participant.role] = numbers.get(participant.role, 0) + 1
+        if participant.person_id in labels:
+            continue
+        shown = Shown(
+            participant.person, access.fields_of("people.Person", participant_role=participant.role)
+        )
+        parts = [str(part) for part in (shown.first_name, shown.last_name) if part]
+        if parts:
+            labels[participant.person_id] = " ".join(parts)
+        elif {"first_name", "last_name"} & shown.allowed:
+            labels[participant.person_id] = _("(name not recorded)")
+        else:
+            labels[participant.person_id] = _("%(role)s %(number)s (name withheld)") % {
+                "role": participant.get_role_display(),
+                "number": numbers[participant.role],
+            }
+    return labels
+
+
+def label_of(labels: dict[Any, str], person_id: Any) -> str:
+    """The label of a person in `labels`, and "Withheld" for anyone else (fail closed)."""
+    return labels.get(person_id) or _("Withheld")
+
+
+def survivors_shown(access: CaseAccess) -> list[PersonShown]:
+    """The survivors of a case, masked by the policy, for pages and forms that choose one of them."""
+    labels = people_labels(access)
+    allowed = access.fields_of("people.Person", participant_role=ParticipantRole.SURVIVOR)
+    return [
+        PersonShown(pk=p.pk, label=label_of(labels, p.pk), person=Shown(p, allowed))
+        for p in survivors_of(access)
+    ]
+
+
+@dataclass(frozen=True)
+class SurvivorRow:
+    """A record about one survivor (a plan, a follow-up contact) and how the page names them."""
+
+    record: Any
+    survivor: str
+
+
+def with_survivor_labels(access: CaseAccess, records: list[Any]) -> list[SurvivorRow]:
+    """Each record with the policy's label of its survivor, never the survivor's own record."""
+    labels = people_labels(access)
+    return [SurvivorRow(record=r, survivor=label_of(labels, r.survivor_id)) for r in records]
 
 
 def survivors_of(access: CaseAccess) -> list[Person]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -37,6 +38,7 @@ from continuum.cases.forms import (
     GoalForm,
     MeetingForm,
     MinuteForm,
+    PersonChoiceField,
     PlanEditForm,
     PlanForm,
     RevokeForm,
@@ -64,18 +66,23 @@ from continuum.cases.selectors import (
     meeting_for,
     meeting_view,
     meetings_for,
+    people_labels,
     plan_of,
     plans_of,
     survivor_choices,
     survivors_of,
+    survivors_shown,
     task_of,
     task_owner_choices,
     task_queue,
     team_choices,
+    with_survivor_labels,
 )
 from continuum.core.validation import parse_id
 
 PAGE_SIZE = 25
+LIST_FIELDS = ["reference", "region", "town", "age_group", "trafficking_type", "status"]
+FormT = TypeVar("FormT", bound=Form)
 
 
 @require_GET
@@ -113,10 +120,17 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
             actor=request.user,
             action="list",
             object_type="cases.Case",
-            fields=["reference", "region", "town", "age_group", "trafficking_type", "status"],
+            fields=LIST_FIELDS,
             flagged=bool(flagged_ids),
             detail={"count": len(page.object_list), "page": page.number, "break_glass": len(flagged_ids)},
         )
+        # One row per case shown; those read under break-glass are flagged for review (item 8).
+        shown = list(page.object_list)
+        policy.audited_list(request.user, [c for c in shown if c.pk not in flagged_ids], fields=LIST_FIELDS)
+        if flagged_ids:
+            policy.audited_list(
+                request.user, [c for c in shown if c.pk in flagged_ids], fields=LIST_FIELDS, flagged=True
+            )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -191,7 +205,18 @@ def case_audit_view(request: HttpRequest, case_id: str) -> HttpResponse:
 def _consent_form(access: policy.CaseAccess, data: Any = None) -> ConsentForm:
     survivors, signers = consent_form_choices(access)
     agencies = Agency.objects.exclude(kind="system").order_by("name")
-    return ConsentForm(data, people={"survivors": survivors, "signers": signers}, agencies=agencies)
+    return _named(
+        ConsentForm(data, people={"survivors": survivors, "signers": signers}, agencies=agencies), access
+    )
+
+
+def _named(form: FormT, access: policy.CaseAccess) -> FormT:
+    """The form, its people named as the policy lets this reader see them."""
+    labels = people_labels(access)
+    for field in form.fields.values():
+        if isinstance(field, PersonChoiceField):
+            field.labels = labels
+    return form
 
 
 @require_http_methods(["GET", "POST"])
@@ -260,7 +285,7 @@ def consent_revoke_view(request: HttpRequest, case_id: str, consent_id: int) -> 
 @fresh_second_factor_required()
 def break_glass_view(request: HttpRequest, case_id: str) -> HttpResponse:
     """An administrator asks for emergency access to one case (reason, fresh second factor)."""
-    access = policy.access_case(request.user, case_id, "break_glass")
+    access = policy.access_case(request.user, case_id, "break_glass", audit_read=True)
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         assert isinstance(request.user, User)
@@ -333,6 +358,7 @@ def task_queue_view(request: HttpRequest) -> HttpResponse:
     audit.record(
         actor=request.user, action="list", object_type="cases.Task", detail={"count": len(queue.tasks)}
     )
+    policy.audited_list(request.user, [task.case_id for task in queue.tasks])
     return render(request, "cases/task_queue.html", {"queue": queue, "now": now})
 
 
@@ -368,7 +394,7 @@ def task_done_view(request: HttpRequest, case_id: str, task_id: int) -> HttpResp
 @staff_required
 def case_edit_view(request: HttpRequest, case_id: str) -> HttpResponse:
     """Edit a case; a stale edit is refused with 409 and shows what the other person changed."""
-    access = policy.access_case(request.user, case_id, "update")
+    access = policy.access_case(request.user, case_id, "update", audit_read=True)
     case = access.case
     towns, owners = edit_choices(access)
     initial = {
@@ -422,7 +448,7 @@ def case_edit_view(request: HttpRequest, case_id: str) -> HttpResponse:
 @staff_required
 def team_view(request: HttpRequest, case_id: str) -> HttpResponse:
     """The case team: who is on it, in what role; the coordinator adds and removes members."""
-    access = policy.access_case(request.user, case_id, "team")
+    access = policy.access_case(request.user, case_id, "team", audit_read=True)
     members, staff, agencies = team_choices(access)
     form = TeamAddForm(request.POST or None, members=staff, agencies=agencies)
     if request.method == "POST":
@@ -487,7 +513,7 @@ def case_close_view(request: HttpRequest, case_id: str) -> HttpResponse:
 @staff_required
 def account_view(request: HttpRequest, case_id: str) -> HttpResponse:
     """The survivor's own account, told once: the advocate records it; others read it by consent."""
-    access = policy.access_case(request.user, case_id, "account")
+    access = policy.access_case(request.user, case_id, "account", audit_read=True)
     survivors = survivors_of(access)
     error = ""
     if request.method == "POST":
@@ -511,7 +537,12 @@ def account_view(request: HttpRequest, case_id: str) -> HttpResponse:
     return render(
         request,
         "cases/account.html",
-        {"case": access.case, "survivors": survivors, "error": error, "body": request.POST.get("body", "")},
+        {
+            "case": access.case,
+            "survivors": survivors_shown(access),
+            "error": error,
+            "body": request.POST.get("body", ""),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -548,7 +579,7 @@ def _task_from(request: HttpRequest, access: policy.CaseAccess, form: TaskForm, 
 @staff_required
 def task_new_view(request: HttpRequest, case_id: str) -> HttpResponse:
     """A task with an owner and a deadline, for the lead agency or an agency on the case team."""
-    access = policy.access_case(request.user, case_id, "task")
+    access = policy.access_case(request.user, case_id, "task", audit_read=True)
     agencies, staff = task_owner_choices(access)
     form = TaskForm(request.POST or None, agencies=agencies, staff=staff)
     if request.method == "POST" and form.is_valid():
@@ -571,7 +602,7 @@ def task_new_view(request: HttpRequest, case_id: str) -> HttpResponse:
 @staff_required
 def task_edit_view(request: HttpRequest, case_id: str, task_id: int) -> HttpResponse:
     """Give a task to someone of its agency, or move its deadline; a stale edit gets 409."""
-    access = policy.access_case(request.user, case_id, "task")
+    access = policy.access_case(request.user, case_id, "task", audit_read=True)
     task = task_of(access, task_id)
     if task is None:
         raise Http404("No such task.")
@@ -629,7 +660,7 @@ def task_edit_view(request: HttpRequest, case_id: str, task_id: int) -> HttpResp
 def follow_ups_view(request: HttpRequest, case_id: str) -> HttpResponse:
     """Follow-up contacts with the survivor: when, how, what came of it, and when the next is due."""
     access = policy.access_case(request.user, case_id, "follow_up")
-    form = FollowUpForm(request.POST or None, people=survivor_choices(access))
+    form = _named(FollowUpForm(request.POST or None, people=survivor_choices(access)), access)
     if request.method == "POST" and form.is_valid():
         assert isinstance(request.user, User)
         data = form.cleaned_data
@@ -660,7 +691,7 @@ def follow_ups_view(request: HttpRequest, case_id: str) -> HttpResponse:
     return render(
         request,
         "cases/follow_ups.html",
-        {"case": access.case, "form": form, "contacts": contacts},
+        {"case": access.case, "form": form, "contacts": with_survivor_labels(access, contacts)},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -676,7 +707,9 @@ def plan_view(request: HttpRequest, case_id: str) -> HttpResponse:
     agencies, _staff = task_owner_choices(access)
     plans = plans_of(access)
     op = request.POST.get("op", "") if request.method == "POST" else ""
-    plan_form = PlanForm(request.POST if op == "plan" else None, people=survivor_choices(access))
+    plan_form = _named(
+        PlanForm(request.POST if op == "plan" else None, people=survivor_choices(access)), access
+    )
     goal_form = GoalForm(request.POST if op == "goal" else None, agencies=agencies)
     if request.method == "POST":
         assert isinstance(request.user, User)
@@ -745,7 +778,7 @@ def plan_view(request: HttpRequest, case_id: str) -> HttpResponse:
         "cases/plan.html",
         {
             "case": access.case,
-            "plans": plans,
+            "plans": with_survivor_labels(access, plans),
             "plan_form": plan_form,
             "goal_form": goal_form,
             "goal_closing": GOAL_CLOSING,
@@ -906,6 +939,7 @@ def mdt_meeting_view(request: HttpRequest, meeting_id: str) -> HttpResponse:
         fields=["agenda", "attendance", "minutes"],
         detail={"cases": len(view.shown_case_ids), "items": len(view.agenda)},
     )
+    policy.audited_list(request.user, view.shown_case_ids, "view")
     context: dict[str, Any] = {
         "view": view,
         "meeting": meeting,
@@ -914,7 +948,9 @@ def mdt_meeting_view(request: HttpRequest, meeting_id: str) -> HttpResponse:
         "minute_form": minute_form,
     }
     if running:
-        context["candidates"] = agenda_candidates(request.user, meeting)[:200]
+        candidates = list(agenda_candidates(request.user, meeting)[:200])
+        policy.audited_list(request.user, candidates)  # the chair sees their references
+        context["candidates"] = candidates
         context["invitees"] = invite_candidates(meeting)
     return render(request, "cases/mdt_meeting.html", context)
 

@@ -17,7 +17,7 @@ from continuum.access import policy
 from continuum.access.decorators import staff_required
 from continuum.access.models import User
 from continuum.cases import actions as case_actions
-from continuum.cases.selectors import survivors_of
+from continuum.cases.selectors import survivors_of, survivors_shown
 from continuum.intake.routing import route_case
 from continuum.screening import engine
 from continuum.screening.actions import screening_record
@@ -43,7 +43,7 @@ def answers_from(instrument: engine.Instrument, data: QueryDict) -> dict[str, An
 @require_http_methods(["GET", "POST"])
 @staff_required
 def screen_view(request: HttpRequest, case_id: str) -> HttpResponse:
-    access = policy.access_case(request.user, case_id, "screen")
+    access = policy.access_case(request.user, case_id, "screen", audit_read=True)
     instrument = engine.load_instrument()
     language = translation.get_language() or "en"
     language = language if language in instrument.languages else "en"
@@ -104,7 +104,7 @@ def screen_view(request: HttpRequest, case_id: str) -> HttpResponse:
             "case": access.case,
             "instrument": instrument,
             "questions": questions,
-            "survivors": survivors,
+            "survivors": survivors_shown(access),
             "error": error,
             "yes_no": [(engine.YES, _("Yes")), (engine.NO, _("No"))],
             "unknown": (engine.UNKNOWN, _("Does not know / prefers not to say")),

@@ -46,8 +46,11 @@ def test_a_denial_writes_one_deny_row_and_answers_like_a_missing_case(client, pe
     assert rows[0].object_id == str(case.pk)
 
 
-def test_a_list_writes_one_list_row(client, persona):
+def test_a_list_writes_one_list_row_and_one_row_per_case_it_shows(client, persona):
     sign_in(client, persona("coordinator"))
     before = _last_id()
-    client.get(reverse("cases:list"))
-    assert [r.action for r in _new_rows(before)] == ["list"]
+    page = client.get(reverse("cases:list")).context["page"]
+    rows = _new_rows(before)
+    assert [r.action for r in rows] == ["list"] * (1 + len(page.object_list))
+    assert rows[0].case_id is None and rows[0].detail["count"] == len(page.object_list)
+    assert [r.case_id for r in rows[1:]] == [case.pk for case in page.object_list]

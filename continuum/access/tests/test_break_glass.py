@@ -31,6 +31,11 @@ def test_an_administrator_sees_no_case_without_break_glass(client, persona, case
     assert listed.status_code == 200 and list(listed.context["page"].object_list) == []
 
 
+def _list_summary(user):
+    """The newest list row of `user` that sums up a page (the rows per case shown name a case)."""
+    return AuditEvent.objects.filter(actor_id=user.pk, action="list", object_id="").latest("id")
+
+
 def test_the_case_list_marks_and_flags_the_cases_seen_under_break_glass(client, persona, case, monkeypatch):
     admin = persona("admin")
     sign_in(client, admin)
@@ -38,21 +43,24 @@ def test_the_case_list_marks_and_flags_the_cases_seen_under_break_glass(client, 
     response = client.get(reverse("cases:list"))
     assert list(response.context["page"].object_list) == [case]
     assert response.content.decode().count('data-testid="break-glass"') == 1
-    listed = AuditEvent.objects.filter(actor_id=admin.pk, action="list").latest("id")
+    listed = _list_summary(admin)
     assert listed.flagged and listed.detail["break_glass"] == 1
+    # ... and the row of the case itself, one per case shown, is flagged for review too.
+    assert AuditEvent.objects.get(actor_id=admin.pk, action="list", case_id=case.pk).flagged
     # A coordinator's list of the same case is an ordinary read.
     coordinator = persona("coordinator")
     sign_in(client, coordinator)
     response = client.get(reverse("cases:list"))
     assert 'data-testid="break-glass"' not in response.content.decode()
-    assert not AuditEvent.objects.filter(actor_id=coordinator.pk, action="list").latest("id").flagged
+    assert not _list_summary(coordinator).flagged
+    assert not AuditEvent.objects.filter(actor_id=coordinator.pk, action="list", flagged=True).exists()
     # Once the grant has run out, the administrator's list is empty again and flags nothing.
     grant = BreakGlassGrant.objects.get(user=admin, case=case)
     monkeypatch.setattr(policy, "clock", lambda: grant.expires_at + dt.timedelta(seconds=1))
     sign_in(client, admin)
     response = client.get(reverse("cases:list"))
     assert list(response.context["page"].object_list) == []
-    assert not AuditEvent.objects.filter(actor_id=admin.pk, action="list").latest("id").flagged
+    assert not _list_summary(admin).flagged
 
 
 def test_break_glass_opens_one_case_for_60_minutes_and_flags_every_view(client, persona, case, monkeypatch):

@@ -144,16 +144,6 @@ NOT_A_PAGE = {
     "intake:tip_take_up",
     "intake:referral_open_case",
 }
-# Pages whose templates still walk from a record to `survivor.display_name` instead of reading
-# the person through `Shown`: they show a name the policy withholds. Issue 9 item 5 moves every
-# page onto the masked records; a page fixed must leave this list (the test fails until it does),
-# so the list can only shrink.
-PAGES_THAT_STILL_SHOW_WITHHELD_NAMES = {
-    "care:case_services",
-    "cases:follow_ups",
-    "cases:plan",
-    "screening:screen",
-}
 
 
 def _patterns(resolver=None, prefix: str = "") -> dict[str, list[str]]:
@@ -270,8 +260,13 @@ def _pages_showing_a_canary_name(client, user, ids) -> set[str]:
 
 def test_the_coordinator_sees_the_canary_names_so_the_next_test_can_fail(client, persona, named_case):
     shown = _pages_showing_a_canary_name(client, persona("coordinator"), named_case)
-    assert "cases:detail" in shown
-    assert shown >= PAGES_THAT_STILL_SHOW_WITHHELD_NAMES
+    assert {
+        "cases:detail",
+        "cases:plan",
+        "cases:follow_ups",
+        "care:case_services",
+        "screening:screen",
+    } <= shown
 
 
 def test_identity_denied_in_memory_shows_no_canary_name_on_any_page_the_coordinator_opens(
@@ -281,4 +276,4 @@ def test_identity_denied_in_memory_shows_no_canary_name_on_any_page_the_coordina
     monkeypatch.setattr(policy, "policy", lambda: denied)
     assert "identity" not in policy.access_case(persona("coordinator"), named_case["case_id"]).categories
     shown = _pages_showing_a_canary_name(client, persona("coordinator"), named_case)
-    assert shown == PAGES_THAT_STILL_SHOW_WITHHELD_NAMES
+    assert shown == set()

@@ -51,12 +51,23 @@ def add_cases(region, n):
         Tip.objects.create(what_happened="Someone is kept at a house.")
 
 
+def _counted(captured):
+    """The page's own queries: the session layer's write (and its savepoint) comes and goes with
+    the clock, not with the number of cases, so it is left out of the count."""
+    sqls = [q["sql"] for q in captured.captured_queries]
+    return [
+        sql
+        for sql in sqls
+        if "django_session" not in sql and not sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+
+
 def queries(client, url, params):
     client.get(url, params)  # the session settles first
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, params)
     assert response.status_code == 200
-    return len(captured), response
+    return len(_counted(captured)), response
 
 
 @pytest.mark.parametrize(
@@ -72,19 +83,19 @@ def queries(client, url, params):
     ],
 )
 def test_a_list_page_runs_as_many_queries_with_3n_cases_as_with_n(
-    client, persona, django_assert_num_queries, username, url_name, params
+    client, persona, username, url_name, params
 ):
     user = persona(username)
     region = persona("coordinator").membership.agency.region
-    n = 60  # more than a page and than a queue shows, so both sizes show it full and count
+    # More than a page and than a queue shows, so both sizes show it full and count: the work
+    # queue shows 200 tasks, and audits each case it shows (rows written in batches on SQLite).
+    n = 210 if url_name == "cases:tasks" else 60
     add_cases(region, n)
     sign_in(client, user)
     url = reverse(url_name)
     with_n, _ = queries(client, url, params)
     add_cases(region, 2 * n)
-    client.get(url, params)
-    with django_assert_num_queries(with_n):
-        response = client.get(url, params)
-    assert response.status_code == 200
+    with_3n, response = queries(client, url, params)
+    assert with_3n == with_n
     if "q" in params:  # the search found the new cases, so it did the work it is counted for
         assert response.context["page"].count == (2 if " " in params["q"] else 3 * n)
