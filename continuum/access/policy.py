@@ -458,9 +458,11 @@ def access_case(
     assert actor is not None  # an allowed decision has an actor
     flagged = "break_glass" in relationships and actor.role == "admin"
     if audit_read:
+        # A read, named as one (view_update, view_team, ...): the write an action may then do
+        # writes its own row under the action's name.
         audit.record(
             actor=user,
-            action=action,
+            action=f"view_{action}",
             obj=case,
             flagged=flagged,
             detail={"relationships": sorted(relationships)},

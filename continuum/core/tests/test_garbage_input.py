@@ -57,6 +57,7 @@ IGNORED_TABLES = {"django_session", "axes_accessattempt", "axes_accesslog", "axe
 WITHOUT_FORMS = {
     "web:landing",
     "web:home",
+    "web:staff_ok",
     "web:logout",
     "cases:detail",
     "intake:queue",

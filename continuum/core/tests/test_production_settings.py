@@ -26,6 +26,8 @@ def _production(tmp_path: Path, **extra: str) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "continuum.settings",
             "CONTINUUM_VAR_DIR": str(tmp_path / "var"),
             "DATABASE_URL": "postgres://localhost/never-connected",
+            # Production also refuses to start without the audit chain's key (continuum/audit/keys.py).
+            "AUDIT_KEY": "a" * 64,
             **extra,
         }
     )
