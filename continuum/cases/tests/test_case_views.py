@@ -30,6 +30,13 @@ def test_the_coordinator_sees_only_cases_of_their_region(client, persona):
     assert {c.region_id for c in response.context["page"]} == {region.id}
 
 
+def test_a_search_that_finds_nothing_says_so(client, persona):
+    sign_in(client, persona("coordinator"))
+    html = client.get(reverse("cases:list"), {"q": "Zzyzxqvortle"}).content.decode()
+    assert 'data-testid="case-count">0 cases' in html
+    assert "No case matches these filters." in html
+
+
 def test_filters_narrow_the_list_to_child_labor_cases(client, persona):
     sign_in(client, persona("coordinator"))
     response = client.get(reverse("cases:list"), {"age_group": "minor", "trafficking_type": "labor"})
