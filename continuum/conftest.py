@@ -35,7 +35,7 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[No
 
 @pytest.fixture
 def persona(db: Any) -> Any:
-    from continuum.access.models import User
+    from continuum.org.models import User
 
     def get(username: str) -> User:
         return User.objects.select_related("membership__agency__region").get(username=username)

@@ -72,15 +72,18 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "continuum.core",
-    "continuum.access",
+    "continuum.audit",
+    "continuum.org",
     "continuum.people",
-    "continuum.cases",
     "continuum.journeys",
+    "continuum.access",
+    "continuum.cases",
+    "continuum.coordination",
+    "continuum.mdt",
     "continuum.screening",
     "continuum.justice",
     "continuum.care",
     "continuum.intake",
-    "continuum.audit",
     "continuum.synth",
     "continuum.web",
 ]
@@ -157,7 +160,7 @@ def _databases() -> dict[str, Any]:
 DATABASES = _databases()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_USER_MODEL = "access.User"
+AUTH_USER_MODEL = "org.User"
 # Axes first: it refuses a locked-out username before any password is checked (SECURITY.md 9).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

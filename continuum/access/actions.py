@@ -11,26 +11,29 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from continuum.access import grants
-from continuum.access.models import Agency, BreakGlassGrant, Consent, Role, User
+from continuum.access import grants, registry
+from continuum.access.models import BreakGlassGrant, Consent, CourtOrder
+from continuum.access.registry import CaseRoot
 from continuum.audit import log as audit
-from continuum.cases.models import Case, CaseParticipant, ParticipantRole
 from continuum.core.sensitivity import InfoCategory
 from continuum.core.validation import check_moments
 from continuum.journeys.actions import journey_record
 from continuum.journeys.models import EventKind
+from continuum.org.models import Agency, Role, User
 from continuum.people.models import Person
 
 CONSENT_LONGEST = dt.timedelta(days=366 * 2)
 BREAK_GLASS_MINUTES = 60
-SIGNERS_FOR_ANOTHER = frozenset({ParticipantRole.GUARDIAN})
+# Participant roles, as the case app names them (continuum/cases/models.py ParticipantRole).
+SURVIVOR, SUSPECT = "survivor", "suspect"
+SIGNERS_FOR_ANOTHER = frozenset({"guardian"})
 
 
 @transaction.atomic
 def consent_record(
     *,
     actor: User,
-    case: Case,
+    case: CaseRoot,
     survivor: Person,
     agency: Agency,
     categories: Iterable[str],
@@ -55,15 +58,10 @@ def consent_record(
         errors["expires_at"] = _("Consent needs an expiry date in the future.")
     elif expires_at - granted > CONSENT_LONGEST:
         errors["expires_at"] = _("Consent can be given for two years at the most; it can be renewed.")
-    roles = {
-        (p.person_id, p.role)
-        for p in CaseParticipant.objects.filter(case=case, person__in=[survivor.pk, signed_by.pk])
-    }
-    if (survivor.pk, ParticipantRole.SURVIVOR) not in roles:
+    roles = case.participant_roles(survivor, signed_by)
+    if (survivor.pk, SURVIVOR) not in roles:
         errors["survivor"] = _("This person is not a survivor in this case.")
-    if (signed_by.pk, ParticipantRole.SUSPECT) in roles or CaseParticipant.objects.filter(
-        case=case, person=signed_by, role=ParticipantRole.SUSPECT
-    ).exists():
+    if (signed_by.pk, SUSPECT) in roles:
         errors["signed_by"] = _("A suspect in the case can never sign consent on the survivor's behalf.")
     elif signed_by.pk != survivor.pk and not any(
         (signed_by.pk, role) in roles for role in SIGNERS_FOR_ANOTHER
@@ -134,7 +132,7 @@ def consent_revoke(*, actor: User, consent: Consent, method: str) -> Consent:
 
 
 @transaction.atomic
-def break_glass_start(*, actor: User, case: Case, reason: str) -> BreakGlassGrant:
+def break_glass_start(*, actor: User, case: CaseRoot, reason: str) -> BreakGlassGrant:
     """An administrator's emergency access to one case for 60 minutes, flagged for review."""
     if getattr(getattr(actor, "membership", None), "role", None) != Role.ADMIN:
         raise ValidationError(_("Only administrators use break-glass access."))
@@ -182,3 +180,57 @@ def break_glass_review(*, actor: User, grant: BreakGlassGrant, outcome: str) -> 
         detail={"outcome": outcome, "grant": locked.pk},
     )
     return locked
+
+
+@transaction.atomic
+def court_order_record(
+    *,
+    actor: User,
+    case: CaseRoot,
+    agency: Agency,
+    categories: Iterable[str],
+    docket_reference: str,
+    issued_on: dt.date,
+    expires_at: dt.datetime,
+) -> CourtOrder:
+    """A court order opening categories of a case to an agency: the minimum fields, an audit row,
+    and a task for the case's lead agency to tell the survivor within seven days."""
+    check_moments(issued_on=issued_on, expires_at=expires_at)
+    chosen = sorted(set(categories))
+    errors: dict[str, str] = {}
+    if not chosen or not set(chosen) <= set(InfoCategory.values):
+        errors["categories"] = _("Choose the categories the order covers.")
+    if InfoCategory.PRIVILEGED_NOTES in chosen:
+        errors["categories"] = _("Privileged advocate notes are never opened by this system.")
+    if expires_at <= timezone.now():
+        errors["expires_at"] = _("The order must end in the future.")
+    reference = docket_reference.strip()
+    if not reference or len(reference) > 64:
+        errors["docket_reference"] = _("Give the docket number (at most 64 characters).")
+    if errors:
+        raise ValidationError(errors)
+    order = CourtOrder.objects.create(
+        case=case,
+        agency=agency,
+        categories=chosen,
+        docket_reference=reference,
+        issued_on=issued_on,
+        expires_at=expires_at,
+        recorded_by=actor,
+    )
+    grants.refresh(order)
+    # The task to tell the survivor (coordination registers it: continuum/access/registry.py).
+    registry.court_order_recorded(order=order, actor=actor)
+    audit.record(
+        actor=actor,
+        action="court_order",
+        obj=order,
+        case_id=case.pk,
+        fields=["categories", "agency"],
+        detail={"agency": agency.pk, "categories": chosen},
+        flagged=True,
+    )
+    journey_record(
+        case_id=case.pk, kind=EventKind.COURT_ORDER_RECORDED, actor=actor, data={"agency": agency.pk}
+    )
+    return order

@@ -7,4 +7,9 @@ class AccessConfig(AppConfig):
     verbose_name = "Access"
 
     def ready(self) -> None:
-        from continuum.access import checks  # noqa: F401  (registers the system checks)
+        from continuum.access import (
+            checks,  # noqa: F401  (registers the system checks)
+            grants,
+        )
+
+        grants.register_access_sources()

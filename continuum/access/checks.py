@@ -26,7 +26,7 @@ def policy_and_routing_are_valid(app_configs: Any = None, **kwargs: Any) -> list
         if operation.startswith("work.") and operation[5:] in loaded.work:
             continue
         if operation.startswith("token."):
-            from continuum.access.tokens import SCOPES
+            from continuum.org.tokens import SCOPES
 
             if operation[6:] in SCOPES:
                 continue

@@ -14,8 +14,9 @@ definition serves three ways in:
   (`continuum access grants --check`).
 
 Time bounds stay in the row (consent and court-order expiry, the 60 minutes of break-glass), so
-nothing has to expire grants on a schedule. The source models are looked up by label: the access
-layer does not import the domain apps that register relationships with it.
+nothing has to expire grants on a schedule. Each app registers the sources of its own models
+(`register_source`, from its AppConfig.ready: continuum/access/registry.py); the access layer
+imports none of the domain apps that register relationships with it.
 """
 
 from __future__ import annotations
@@ -57,45 +58,57 @@ class Source:
         return registry.get_model(self.model)  # type: ignore[no-any-return]
 
 
-SOURCES: tuple[Source, ...] = (
-    Source(
-        GrantSource.TEAM_MEMBER,
-        "cases.CaseTeamMember",
-        Q(removed_at__isnull=True),
-        (
-            Kind(R.CASE_TEAM, user="user_id"),  # only members who are a person (see _rows)
-            Kind(R.AGENCY_ON_TEAM, agency="agency_id"),
-        ),
-    ),
-    Source(
-        GrantSource.MANDATED_REPORT,
-        "cases.MandatedReport",
-        Q(),
-        (Kind(R.MANDATED_REPORT, agency="agency_id"),),
-    ),
-    Source(
-        GrantSource.CONSENT,
-        "access.Consent",
-        Q(revoked_at__isnull=True),
-        (Kind(R.CONSENT, agency="agency_id", valid_from="granted_at", valid_until="expires_at"),),
-    ),
-    Source(
-        GrantSource.COURT_ORDER,
-        "cases.CourtOrder",
-        Q(),
-        (Kind(R.COURT_ORDER, agency="agency_id", valid_until="expires_at"),),
-    ),
-    Source(
-        GrantSource.BREAK_GLASS,
-        "access.BreakGlassGrant",
-        Q(),
-        (Kind(R.BREAK_GLASS, user="user_id", valid_from="started_at", valid_until="expires_at"),),
-    ),
-)
-BY_MODEL = {source.model.lower(): source for source in SOURCES}
+# The sources, registered by the app that owns each model from its AppConfig.ready (access its
+# consent, court order and break-glass below; cases the mandated report; coordination the case
+# team), so this layer names no model of an app above it.
+SOURCES: list[Source] = []
+BY_MODEL: dict[str, Source] = {}
 # The relationships this table answers; the others (same_region, minor_in_region) are columns of the case.
-RELATIONSHIPS = frozenset(kind.relationship for source in SOURCES for kind in source.kinds)
-USER_HELD = frozenset(kind.relationship for source in SOURCES for kind in source.kinds if kind.user)
+RELATIONSHIPS = frozenset(GrantRelationship.values)
+# The relationships held by one user (the others by an agency).
+USER_HELD = frozenset({R.CASE_TEAM, R.BREAK_GLASS})
+
+
+def register_source(source: Source) -> None:
+    """Let the rows of `source.model` give grants (idempotent: registering again replaces it)."""
+    for kind in source.kinds:
+        if kind.relationship not in RELATIONSHIPS or bool(kind.user) != (kind.relationship in USER_HELD):
+            raise ValueError(f"{source.model}: {kind.relationship} is not a known grant of that holder")
+    previous = BY_MODEL.get(source.model.lower())
+    if previous is not None:
+        SOURCES.remove(previous)
+    SOURCES.append(source)
+    BY_MODEL[source.model.lower()] = source
+
+
+def register_access_sources() -> None:
+    """The access layer's own sources (called by AccessConfig.ready)."""
+    register_source(
+        Source(
+            GrantSource.CONSENT,
+            "access.Consent",
+            Q(revoked_at__isnull=True),
+            (Kind(R.CONSENT, agency="agency_id", valid_from="granted_at", valid_until="expires_at"),),
+        )
+    )
+    register_source(
+        Source(
+            GrantSource.COURT_ORDER,
+            "access.CourtOrder",
+            Q(),
+            (Kind(R.COURT_ORDER, agency="agency_id", valid_until="expires_at"),),
+        )
+    )
+    register_source(
+        Source(
+            GrantSource.BREAK_GLASS,
+            "access.BreakGlassGrant",
+            Q(),
+            (Kind(R.BREAK_GLASS, user="user_id", valid_from="started_at", valid_until="expires_at"),),
+        )
+    )
+
+
 COLUMNS = (
     "case_id",
     "relationship",

@@ -30,7 +30,7 @@ from django.shortcuts import resolve_url
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from continuum.access.auth_views import FRESH_SESSION_KEY
-from continuum.access.models import Membership
+from continuum.org.models import Membership
 
 # Epoch seconds of the password step that started this session.
 SIGNED_IN_AT_SESSION_KEY = "signed_in_at"

@@ -3,7 +3,7 @@
 On the rows (`audit_auditevent`) and on the chain (`audit_auditseal`). The sequencer's own row
 (`audit_auditsequencer`) is updated by every run and has none: verify does not trust it.
 
-Installed by migrations 0002 (the rows) and 0003 (the chain); `install` is idempotent, so tests
+Installed by migration audit 0002 (both tables); `install` is idempotent, so tests
 that build their tables without migrations (pytest --no-migrations) can install them too. No
 TRUNCATE trigger: test teardown truncates tables.
 """

@@ -86,7 +86,7 @@ survivor = (
 print(json.dumps({
     "floor": reverse("web:staff_ok"),
     "list": reverse("cases:list"),
-    "tasks": reverse("cases:tasks"),
+    "tasks": reverse("coordination:tasks"),
     "triage": reverse("intake:queue"),
     "cases": [reverse("cases:detail", args=[pk]) for pk in cases],
     "first": survivor.first_name,
@@ -296,7 +296,7 @@ def bench_pages(args: argparse.Namespace) -> None:
         with psycopg.connect(f"{server}/{database}", autocommit=True) as db:
             db.execute("ANALYZE")
             cases = db.execute("SELECT count(*) FROM cases_case").fetchone()
-            tasks = db.execute("SELECT count(*) FROM cases_task WHERE done_at IS NULL").fetchone()
+            tasks = db.execute("SELECT count(*) FROM coordination_task WHERE done_at IS NULL").fetchone()
             tips = db.execute("SELECT count(*) FROM intake_tip WHERE status = 'new'").fetchone()
             referrals = db.execute("SELECT count(*) FROM intake_referral WHERE status = 'new'").fetchone()
         _continuum(env, "collectstatic", "--noinput", "-v0")

@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from continuum.access import policy
-from continuum.access.models import Agency, AgencyKind, Consent, Region, User
+from continuum.access.models import Consent
 from continuum.audit import log as audit
 from continuum.care.models import (
     WAIT_LIMITS,
@@ -57,6 +57,7 @@ from continuum.core.codes import ServiceType
 from continuum.core.validation import PLACES_ABOVE_CAPACITY, check_whole_number
 from continuum.journeys.actions import journey_record
 from continuum.journeys.models import EventKind
+from continuum.org.models import Agency, AgencyKind, Region, User
 from continuum.people.models import Person
 
 # The statuses in which a referral holds a place of the service's capacity.

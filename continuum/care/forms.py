@@ -10,7 +10,6 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from continuum.access.models import Agency, Region
 from continuum.core.codes import LANGUAGE_NAMES, ServiceType
 from continuum.core.htcds import Gender
 from continuum.core.validation import (
@@ -25,6 +24,7 @@ from continuum.core.validation import (
     WholeNumberField,
     parse_json_body,
 )
+from continuum.org.models import Agency, Region
 
 
 def _with_any(choices: list[tuple[str, str]]) -> list[tuple[str, str | Promise]]:

@@ -12,12 +12,12 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from continuum.access.models import Agency, AgencyKind, Region
 from continuum.cases.models import Case
 from continuum.core.codes import ServiceType
 from continuum.core.htcds import Gender
 from continuum.core.models import Versioned
 from continuum.core.sensitivity import FieldCategories, InfoCategory, SystemCategory
+from continuum.org.models import Agency, AgencyKind, Region
 from continuum.people.models import Person
 
 # The ISO 639-1 language codes (two letters), the only languages a service can name.

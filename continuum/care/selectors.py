@@ -18,7 +18,6 @@ from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, Q
 from django.utils import timezone
 
 from continuum.access import policy
-from continuum.access.models import Agency, AgencyKind, Region, Role
 from continuum.care.models import (
     WAIT_LIMITS,
     WAITING_SINCE,
@@ -31,6 +30,7 @@ from continuum.care.models import (
 )
 from continuum.cases.models import Case, Exploitation
 from continuum.core.codes import ServiceType
+from continuum.org.models import Agency, AgencyKind, Region, Role
 from continuum.people.ages import age_at_exploitation, age_on
 from continuum.people.models import Person
 

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from continuum.access import policy
 from continuum.access.decorators import staff_required
-from continuum.access.models import Region, User
 from continuum.audit import log as audit
 from continuum.care import actions
 from continuum.care.forms import DirectoryFilterForm, ProviderServiceForm, initial_of
@@ -38,6 +37,7 @@ from continuum.care.selectors import (
 from continuum.cases.selectors import survivors_of, survivors_shown
 from continuum.core.codes import ServiceType
 from continuum.core.htcds import Gender
+from continuum.org.models import Region, User
 
 
 def _working(request: HttpRequest, work: str, object_type: str) -> User:

@@ -1,18 +1,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import uuid
+from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _
 
-from continuum.access.models import Agency, ConsentMethod, Region, SignerRelationship, Town, User
-from continuum.cases.actions import MINUTE_CATEGORIES, TASK_TITLE_MAX
+from continuum.access import policy
+from continuum.access.models import ConsentMethod, SignerRelationship
 from continuum.cases.classification import AgeGroup, TraffickingType
-from continuum.cases.models import ContactMethod, ContactOutcome, GoalStatus, TeamRole
-from continuum.core.htcds import CaseStatus, SupportPlanType
+from continuum.cases.selectors import (
+    people_labels,
+)
+from continuum.core.htcds import CaseStatus
 from continuum.core.sensitivity import InfoCategory
 from continuum.core.validation import (
     BoundedDateField,
@@ -24,6 +30,7 @@ from continuum.core.validation import (
     WholeNumberField,
     parse_id,
 )
+from continuum.org.models import Agency, Region, Town, User
 from continuum.people.models import Person
 
 
@@ -188,29 +195,6 @@ class StaffChoiceField(StrictModelChoiceField):
         return f"{obj.get_full_name() or obj.username} · {agency}"
 
 
-class TeamAddForm(forms.Form):
-    member = StaffChoiceField(label=_("Staff member"), queryset=User.objects.none(), required=False)
-    agency = StrictModelChoiceField(
-        label=_("Or a whole partner agency"), queryset=Agency.objects.none(), required=False
-    )
-    team_role = StrictChoiceField(label=_("Role on the team"), choices=TeamRole.choices)
-
-    def __init__(self, *args: Any, members: Any, agencies: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        member_field, agency_field = self.fields["member"], self.fields["agency"]
-        assert isinstance(member_field, forms.ModelChoiceField) and isinstance(
-            agency_field, forms.ModelChoiceField
-        )
-        member_field.queryset = members
-        agency_field.queryset = agencies
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "usa-select"
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if bool(data.get("member")) == bool(data.get("agency")):
-            raise forms.ValidationError(_("Choose a staff member or an agency, one of the two."))
-        return data
 
 
 class UswdsForm(forms.Form):
@@ -237,7 +221,7 @@ class UswdsForm(forms.Form):
                 self.initial[name] = only[0].pk
 
 
-def _datetime_field(label: Any, required: bool = True) -> forms.DateTimeField:
+def datetime_field(label: Any, required: bool = True) -> forms.DateTimeField:
     return BoundedDateTimeField(
         label=label,
         required=required,
@@ -246,97 +230,32 @@ def _datetime_field(label: Any, required: bool = True) -> forms.DateTimeField:
     )
 
 
-def _date_field(label: Any, required: bool = False) -> forms.DateField:
+def date_field(label: Any, required: bool = False) -> forms.DateField:
     return BoundedDateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class TaskForm(UswdsForm):
-    """A task with an owner and a deadline."""
-
-    title = TextField(
-        label=_("What is to be done (no personal details)"), max_length=TASK_TITLE_MAX, strip=True
-    )
-    agency = StrictModelChoiceField(label=_("Agency responsible"), queryset=Agency.objects.none())
-    assignee = StaffChoiceField(
-        label=_("Staff member (optional)"), queryset=User.objects.none(), required=False
-    )
-    due_at = _datetime_field(_("Due"))
-
-    def __init__(self, *args: Any, agencies: Any, staff: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.set_choices("agency", agencies)
-        self.set_choices("assignee", staff)
+FormT = TypeVar("FormT", bound=Form)
 
 
-class TaskAssignForm(UswdsForm):
-    version = WholeNumberField(widget=forms.HiddenInput, min_value=1)
-    assignee = StaffChoiceField(label=_("Staff member"), queryset=User.objects.none(), required=False)
-    due_at = _datetime_field(_("Due"))
-
-    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.set_choices("assignee", staff)
-
-
-class FollowUpForm(UswdsForm):
-    survivor = PersonChoiceField(label=_("Survivor"), queryset=Person.objects.none())
-    contacted_at = _datetime_field(_("When"))
-    method = StrictChoiceField(label=_("How"), choices=ContactMethod.choices)
-    outcome = StrictChoiceField(label=_("What came of it"), choices=ContactOutcome.choices)
-    next_contact_on = _date_field(_("Next contact due (optional)"))
-
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.set_choices("survivor", people)
+def named(form: FormT, access: policy.CaseAccess) -> FormT:
+    """The form, its people named as the policy lets this reader see them."""
+    labels = people_labels(access)
+    for field in form.fields.values():
+        if isinstance(field, PersonChoiceField):
+            field.labels = labels
+    return form
 
 
-class PlanForm(UswdsForm):
-    survivor = PersonChoiceField(label=_("Survivor"), queryset=Person.objects.none())
-    plan_type = StrictChoiceField(label=_("Kind of plan (HTCDS)"), choices=SupportPlanType.choices)
-    objectives = TextField(label=_("Objectives"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
-    action_plan = TextField(
-        label=_("Action plan"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    planned_end_date = _date_field(_("Planned end"))
-
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.set_choices("survivor", people)
+def add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, problems in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
 
 
-class PlanEditForm(UswdsForm):
-    version = WholeNumberField(widget=forms.HiddenInput, min_value=1)
-    objectives = TextField(label=_("Objectives"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
-    action_plan = TextField(
-        label=_("Action plan"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    planned_end_date = _date_field(_("Planned end"))
-    actual_end_date = _date_field(_("Ended on (when the plan is finished)"))
-
-
-class GoalForm(UswdsForm):
-    description = TextField(label=_("Goal"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
-    owner_agency = StrictModelChoiceField(
-        label=_("Agency that owns it (optional)"), queryset=Agency.objects.none(), required=False
-    )
-    due_on = _date_field(_("Target date (optional)"))
-
-    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.set_choices("owner_agency", agencies)
-
-
-GOAL_CLOSING = [(GoalStatus.MET, _("Met")), (GoalStatus.DROPPED, _("No longer pursued"))]
-
-
-class MeetingForm(UswdsForm):
-    scheduled_for = _datetime_field(_("When"))
-    place = TextField(label=_("Where (a room or a video call)"), max_length=120, required=False)
-
-
-class MinuteForm(UswdsForm):
-    category = StrictChoiceField(
-        label=_("What it is about (who may read it follows from this)"),
-        choices=[(c.value, c.label) for c in InfoCategory if c.value in MINUTE_CATEGORIES],
-    )
-    body = TextField(label=_("Minute"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+def uuid_or_none(text: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(text))
+    except ValueError:
+        return None

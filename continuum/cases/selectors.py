@@ -2,38 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from continuum.access import policy
-from continuum.access.models import Agency, Consent, Region, Role, Town, User
+from continuum.access.models import Consent
 from continuum.access.policy import CaseAccess, Shown
 from continuum.cases.models import (
     Case,
     CaseNote,
     CaseParticipant,
-    CaseTeamMember,
-    CourtOrder,
     Exploitation,
-    FollowUpContact,
-    MdtAgendaItem,
-    MdtAttendance,
-    MdtMeeting,
-    MdtMinute,
     ParticipantRole,
-    PlanGoal,
-    SupportPlan,
     SurvivorAccount,
-    Task,
 )
-from continuum.core.htcds import CaseStatus
 from continuum.journeys.models import EventKind, JourneyEvent
+from continuum.org.models import Region, Town, User
 from continuum.people.models import Person
 from continuum.people.search import name_matches
 
@@ -130,7 +118,6 @@ class CaseDetail:
     consents: list[Consent]
     notes: list[CaseNote]
     accounts: list[SurvivorAccount]
-    tasks: list[Task]
     shown_fields: list[str]
 
 
@@ -190,7 +177,6 @@ def case_detail(access: CaseAccess) -> CaseDetail:
         consents=consents,
         notes=notes,
         accounts=accounts_for(access),
-        tasks=tasks_of(access),
         shown_fields=sorted(shown),
     )
 
@@ -221,48 +207,6 @@ def notes_for(access: CaseAccess) -> list[CaseNote]:
     if not access.shows("privileged_notes"):
         return []
     return list(CaseNote.objects.filter(case=access.case, author_id=access.user_id).order_by("-created_at"))
-
-
-def court_orders_of(access: CaseAccess) -> QuerySet[CourtOrder]:
-    return CourtOrder.objects.filter(case=access.case).select_related("agency").order_by("-issued_on", "-id")
-
-
-@dataclass(frozen=True)
-class TaskQueue:
-    tasks: list[Task]
-    overdue: int
-    by_agency: list[tuple[str, int]]
-
-
-def task_queue(user: Any, now: dt.datetime) -> TaskQueue:
-    """Open tasks on the cases this user may see, the overdue first; and the overdue count per
-    agency, so no deadline is missed unseen (SPEC C3)."""
-    visible = Case.objects.restrict(user, "view")
-    tasks = list(
-        Task.objects.filter(case__in=visible, done_at=None)
-        .select_related("case", "agency")
-        .order_by("due_at", "id")[:200]
-    )
-    counts = (
-        Task.objects.filter(case__in=visible, done_at=None, due_at__lte=now)
-        .values("agency__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "agency__name")
-    )
-    by_agency = [(row["agency__name"], row["n"]) for row in counts]
-    return TaskQueue(tasks=tasks, overdue=sum(n for _, n in by_agency), by_agency=by_agency)
-
-
-def task_of(access: CaseAccess, task_id: int) -> Task | None:
-    return Task.objects.filter(case=access.case, pk=task_id).select_related("agency").first()
-
-
-def tasks_of(access: CaseAccess) -> list[Task]:
-    return list(
-        Task.objects.filter(case=access.case)
-        .select_related("agency", "assignee")
-        .order_by("done_at", "due_at")
-    )
 
 
 # --- people as a page may name them ------------------------------------------------------------
@@ -353,24 +297,6 @@ def edit_choices(access: CaseAccess) -> tuple[QuerySet[Town], QuerySet[User]]:
     return towns, owners.order_by("last_name", "first_name")
 
 
-def team_choices(access: CaseAccess) -> tuple[list[CaseTeamMember], QuerySet[User], QuerySet[Agency]]:
-    """The team as it stands, the staff who may join it, and the agencies that may join it."""
-    members = list(
-        CaseTeamMember.objects.filter(case=access.case, removed_at=None)
-        .select_related("user", "agency")
-        .order_by("created_at", "id")
-    )
-    # The people and agencies who work cases in this region, or statewide (no analysts or administrators).
-    here = Q(region_id=access.case.region_id) | Q(region__isnull=True)
-    agencies = Agency.objects.filter(here).exclude(kind__in=["system", "state_oversight"]).order_by("name")
-    staff = (
-        User.objects.filter(membership__active=True, is_active=True, membership__agency__in=agencies)
-        .exclude(membership__role__in=["admin", "analyst"])
-        .select_related("membership__agency")
-    )
-    return members, staff.order_by("membership__agency__name", "last_name"), agencies
-
-
 def suspects_of(access: CaseAccess) -> list[Person]:
     """The suspects of a case (investigation data: for those the policy lets see the case's justice)."""
     if not access.shows("justice"):
@@ -388,168 +314,6 @@ def accounts_for(access: CaseAccess) -> list[SurvivorAccount]:
     if not access.shows("account"):
         return []
     return list(SurvivorAccount.objects.filter(case=access.case).order_by("created_at", "id"))
-
-
-# --- tasks with owners -----------------------------------------------------------------------
-
-
-def task_owner_choices(access: CaseAccess) -> tuple[QuerySet[Agency], QuerySet[User]]:
-    """The agencies a task on the case may be for (lead agency, agencies on the team) and their staff."""
-    on_team = CaseTeamMember.objects.filter(case=access.case, removed_at=None).values("agency_id")
-    agencies = Agency.objects.filter(Q(pk=access.case.lead_agency_id) | Q(pk__in=on_team)).order_by("name")
-    staff = (
-        User.objects.filter(membership__active=True, is_active=True, membership__agency__in=agencies)
-        .exclude(membership__role__in=[Role.ADMIN, Role.ANALYST])
-        .select_related("membership__agency")
-        .order_by("membership__agency__name", "last_name", "first_name")
-    )
-    return agencies, staff
-
-
-# --- follow-up contacts ----------------------------------------------------------------------
-
-
-def follow_ups_of(access: CaseAccess) -> list[FollowUpContact]:
-    return list(
-        FollowUpContact.objects.filter(case=access.case)
-        .select_related("agency", "made_by", "survivor")
-        .order_by("-contacted_at", "-id")
-    )
-
-
-# --- the case plan ---------------------------------------------------------------------------
-
-
-def plans_of(access: CaseAccess) -> list[SupportPlan]:
-    """The case's support plans with their goals, for those the policy opens `plan` to."""
-    if not access.shows("plan"):
-        return []
-    return list(
-        SupportPlan.objects.filter(case=access.case)
-        .select_related("survivor")
-        .prefetch_related("goals__owner_agency")
-        .order_by("actual_end_date", "created_at")
-    )
-
-
-def plan_of(access: CaseAccess, plan_id: Any) -> SupportPlan | None:
-    if not access.shows("plan"):
-        return None
-    return SupportPlan.objects.filter(case=access.case, pk=plan_id).first()
-
-
-def goal_of(access: CaseAccess, goal_id: Any) -> PlanGoal | None:
-    if not access.shows("plan"):
-        return None
-    return PlanGoal.objects.filter(plan__case=access.case, pk=goal_id).select_related("plan").first()
-
-
-# --- MDT meetings ------------------------------------------------------------------------------
-
-
-def meetings_for(user: Any) -> QuerySet[MdtMeeting]:
-    """The meetings a user may open: every meeting of their region for its coordinators, the
-    meetings they are invited to for everyone else; none for roles outside MDT work."""
-    actor = policy.actor_of(user)
-    if actor is None or not policy.may(user, "mdt"):
-        return MdtMeeting.objects.none()
-    meetings = MdtMeeting.objects.select_related("region", "chaired_by")
-    if actor.role == Role.COORDINATOR and actor.region_id is not None:
-        return meetings.filter(region_id=actor.region_id)
-    return meetings.filter(attendance__user_id=actor.user_id)
-
-
-def meeting_for(user: Any, meeting_id: Any) -> MdtMeeting | None:
-    return meetings_for(user).filter(pk=meeting_id).first()
-
-
-def chairs(user: Any, meeting: MdtMeeting) -> bool:
-    """Whether the user runs this meeting (a coordinator of its region)."""
-    actor = policy.actor_of(user)
-    return actor is not None and actor.role == Role.COORDINATOR and actor.region_id == meeting.region_id
-
-
-@dataclass(frozen=True)
-class AgendaEntry:
-    item: MdtAgendaItem
-    case: Case | None  # None when the reader may not view the case: shown as "a case you cannot see"
-    minutes: list[MdtMinute]
-    hidden_minutes: int
-
-
-@dataclass(frozen=True)
-class MeetingView:
-    meeting: MdtMeeting
-    agenda: list[AgendaEntry]
-    attendance: list[MdtAttendance]
-    shown_case_ids: list[str]
-
-
-def meeting_view(user: Any, meeting: MdtMeeting) -> MeetingView:
-    """What this reader may see of a meeting: agenda cases they may view, and of each case's minutes
-    only those whose category the policy opens to them on that case (relationships, consent and
-    `never`, as for every field)."""
-    items = list(
-        MdtAgendaItem.objects.filter(meeting=meeting)
-        .select_related("case", "case__lead_agency")
-        .prefetch_related("case__team__agency")
-        .order_by("position", "id")
-    )
-    minutes_by_item: dict[int, list[MdtMinute]] = {}
-    for minute in (
-        MdtMinute.objects.filter(item__meeting=meeting).select_related("author").order_by("created_at")
-    ):
-        minutes_by_item.setdefault(minute.item_id, []).append(minute)
-    agenda: list[AgendaEntry] = []
-    shown: list[str] = []
-    for item in items:
-        decision = policy.decide(user, item.case_id, "view")
-        all_minutes = minutes_by_item.get(item.pk, [])
-        if not decision or not decision[0]:
-            agenda.append(AgendaEntry(item=item, case=None, minutes=[], hidden_minutes=len(all_minutes)))
-            continue
-        categories = decision[2]
-        visible = [m for m in all_minutes if m.category in categories]
-        shown.append(str(item.case_id))
-        agenda.append(
-            AgendaEntry(
-                item=item, case=item.case, minutes=visible, hidden_minutes=len(all_minutes) - len(visible)
-            )
-        )
-    attendance = list(
-        MdtAttendance.objects.filter(meeting=meeting)
-        .select_related("user", "agency")
-        .order_by("agency__name", "id")
-    )
-    return MeetingView(meeting=meeting, agenda=agenda, attendance=attendance, shown_case_ids=shown)
-
-
-def agenda_candidates(user: Any, meeting: MdtMeeting) -> QuerySet[Case]:
-    """Open cases of the meeting's region that the chair may bring to the MDT, not yet on the agenda."""
-    on_agenda = MdtAgendaItem.objects.filter(meeting=meeting).values("case_id")
-    return (
-        Case.objects.restrict(user, "mdt")
-        .filter(region_id=meeting.region_id)
-        .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED])
-        .exclude(pk__in=on_agenda)
-        .order_by("-opened_on", "reference")
-    )
-
-
-def invite_candidates(meeting: MdtMeeting) -> QuerySet[User]:
-    """Staff of the meeting's region (and statewide) who take part in MDTs, not yet invited."""
-    invited = MdtAttendance.objects.filter(meeting=meeting).values("user_id")
-    return (
-        User.objects.filter(
-            Q(membership__agency__region_id=meeting.region_id) | Q(membership__agency__region__isnull=True),
-            membership__active=True,
-            is_active=True,
-            membership__role__in=sorted(policy.policy().work.get("mdt", frozenset())),
-        )
-        .exclude(pk__in=invited)
-        .select_related("membership__agency")
-        .order_by("membership__agency__name", "last_name", "first_name")
-    )
 
 
 def survivor_choices(access: CaseAccess) -> QuerySet[Person]:

@@ -8,12 +8,10 @@ and the audit row of a denial must survive the 404 that follows it.
 from __future__ import annotations
 
 import dataclasses
-import uuid
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,67 +20,38 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from continuum.access import actions as access_actions
 from continuum.access import policy
 from continuum.access.decorators import fresh_second_factor_required, staff_required
-from continuum.access.models import Agency, User
-from continuum.access.selectors import advocates_for_tasks
+from continuum.access.selectors import court_orders_of
 from continuum.audit import log as audit
 from continuum.audit.selectors import events_for_case
 from continuum.cases import actions as case_actions
+from continuum.cases import panels
 from continuum.cases.forms import (
-    GOAL_CLOSING,
     BreakGlassForm,
     CaseEditForm,
     CaseFilterForm,
     ConsentForm,
     CourtOrderForm,
-    FollowUpForm,
-    GoalForm,
-    MeetingForm,
-    MinuteForm,
-    PersonChoiceField,
-    PlanEditForm,
-    PlanForm,
     RevokeForm,
-    TaskAssignForm,
-    TaskForm,
-    TeamAddForm,
+    add_errors,
+    named,
 )
-from continuum.cases.models import MeetingStatus
 from continuum.cases.paging import capped_page
 from continuum.cases.selectors import (
     CaseFilters,
-    agenda_candidates,
     case_detail,
     case_list,
-    chairs,
     consent_form_choices,
     consent_of,
     consents_of,
-    court_orders_of,
     edit_choices,
-    follow_ups_of,
-    goal_of,
-    invite_candidates,
     is_name_search,
-    meeting_for,
-    meeting_view,
-    meetings_for,
-    people_labels,
-    plan_of,
-    plans_of,
-    survivor_choices,
     survivors_of,
     survivors_shown,
-    task_of,
-    task_owner_choices,
-    task_queue,
-    team_choices,
-    with_survivor_labels,
 )
-from continuum.core.validation import parse_id
+from continuum.org.models import Agency, User
 
 PAGE_SIZE = 25
 LIST_FIELDS = ["reference", "region", "town", "age_group", "trafficking_type", "status"]
-FormT = TypeVar("FormT", bound=Form)
 
 
 @require_GET
@@ -151,6 +120,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
 def case_detail_view(request: HttpRequest, case_id: str) -> HttpResponse:
     access = policy.access_case(request.user, case_id, "view")
     detail = case_detail(access)
+    shown_panels = panels.render(access)
     audit.record(
         actor=request.user,
         action="view",
@@ -167,17 +137,13 @@ def case_detail_view(request: HttpRequest, case_id: str) -> HttpResponse:
             "can_consent": access.allows("consent"),
             "can_audit": access.allows("audit"),
             "can_court_order": access.allows("court_order"),
-            "can_do_tasks": access.allows("task"),
             "can_screen": access.allows("screen"),
             "can_services": access.allows("services"),
             "can_justice": access.allows("justice"),
             "can_prosecute": access.allows("prosecute"),
             "can_account": access.allows("account"),
             "can_edit": access.allows("update"),
-            "can_team": access.allows("team"),
-            "can_plan": access.allows("plan"),
-            "can_follow_up": access.allows("follow_up"),
-            "advocates": advocates_for_tasks(access) if access.allows("task") else [],
+            "panels": shown_panels,
             "now": policy.clock(),
         },
     )
@@ -205,18 +171,11 @@ def case_audit_view(request: HttpRequest, case_id: str) -> HttpResponse:
 def _consent_form(access: policy.CaseAccess, data: Any = None) -> ConsentForm:
     survivors, signers = consent_form_choices(access)
     agencies = Agency.objects.exclude(kind="system").order_by("name")
-    return _named(
+    return named(
         ConsentForm(data, people={"survivors": survivors, "signers": signers}, agencies=agencies), access
     )
 
 
-def _named(form: FormT, access: policy.CaseAccess) -> FormT:
-    """The form, its people named as the policy lets this reader see them."""
-    labels = people_labels(access)
-    for field in form.fields.values():
-        if isinstance(field, PersonChoiceField):
-            field.labels = labels
-    return form
 
 
 @require_http_methods(["GET", "POST"])
@@ -240,7 +199,7 @@ def consents_view(request: HttpRequest, case_id: str) -> HttpResponse:
                 signer_relationship=form.cleaned_data["signer_relationship"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Consent recorded."))
             return redirect("cases:consents", case_id=access.case.pk)
@@ -294,7 +253,7 @@ def break_glass_view(request: HttpRequest, case_id: str) -> HttpResponse:
                 actor=request.user, case=access.case, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.warning(
                 request, _("Break-glass access for 60 minutes. Every page you open is flagged for review.")
@@ -319,7 +278,7 @@ def court_orders_view(request: HttpRequest, case_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         assert isinstance(request.user, User)
         try:
-            case_actions.court_order_record(
+            access_actions.court_order_record(
                 actor=request.user,
                 case=access.case,
                 agency=form.cleaned_data["agency"],
@@ -329,7 +288,7 @@ def court_orders_view(request: HttpRequest, case_id: str) -> HttpResponse:
                 expires_at=form.expires_at(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request, _("Court order recorded; the survivor is to be told within seven days.")
@@ -348,46 +307,8 @@ def court_orders_view(request: HttpRequest, case_id: str) -> HttpResponse:
     )
 
 
-@require_GET
-@staff_required
-def task_queue_view(request: HttpRequest) -> HttpResponse:
-    """The work queue: open tasks on the cases this user may see, overdue first, and the overdue
-    count per agency."""
-    now = policy.clock()
-    queue = task_queue(request.user, now)
-    audit.record(
-        actor=request.user, action="list", object_type="cases.Task", detail={"count": len(queue.tasks)}
-    )
-    policy.audited_list(request.user, [task.case_id for task in queue.tasks])
-    return render(request, "cases/task_queue.html", {"queue": queue, "now": now})
 
 
-@require_POST
-@staff_required
-def task_done_view(request: HttpRequest, case_id: str, task_id: int) -> HttpResponse:
-    access = policy.access_case(request.user, case_id, "task")
-    task = task_of(access, task_id)
-    if task is None:
-        raise Http404("No such task.")
-    actor = policy.actor_of(request.user)
-    if actor is None or (actor.agency_id != task.agency_id and actor.role != "coordinator"):
-        messages.error(request, _("This task belongs to %(agency)s.") % {"agency": task.agency.name})
-        return redirect("cases:detail", case_id=access.case.pk)
-    assert isinstance(request.user, User)
-    advocate = None
-    if request.POST.get("advocate"):
-        advocate_id = parse_id(request.POST["advocate"])
-        if advocate_id is None:
-            messages.error(request, _("Choose the advocate from the list."))
-            return redirect("cases:detail", case_id=access.case.pk)
-        advocate = User.objects.filter(pk=advocate_id).select_related("membership").first()
-    try:
-        case_actions.task_complete(actor=request.user, task=task, advocate=advocate)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Task done."))
-    return redirect("cases:detail", case_id=access.case.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -435,7 +356,7 @@ def case_edit_view(request: HttpRequest, case_id: str) -> HttpResponse:
                     owners=owners,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("Case saved."))
                 return redirect("cases:detail", case_id=case.pk)
@@ -444,44 +365,6 @@ def case_edit_view(request: HttpRequest, case_id: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@staff_required
-def team_view(request: HttpRequest, case_id: str) -> HttpResponse:
-    """The case team: who is on it, in what role; the coordinator adds and removes members."""
-    access = policy.access_case(request.user, case_id, "team", audit_read=True)
-    members, staff, agencies = team_choices(access)
-    form = TeamAddForm(request.POST or None, members=staff, agencies=agencies)
-    if request.method == "POST":
-        assert isinstance(request.user, User)
-        remove = request.POST.get("remove")
-        if remove:
-            member = next((m for m in members if str(m.pk) == remove), None)
-            if member is None:
-                raise Http404("No such team member.")
-            case_actions.team_remove(actor=request.user, member=member)
-            return redirect("cases:team", case_id=access.case.pk)
-        if form.is_valid():
-            user = form.cleaned_data["member"]
-            agency = user.membership.agency if user else form.cleaned_data["agency"]
-            try:
-                case_actions.team_add(
-                    actor=request.user,
-                    case=access.case,
-                    user=user,
-                    agency=agency,
-                    team_role=form.cleaned_data["team_role"],
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, _("Added to the case team."))
-                return redirect("cases:team", case_id=access.case.pk)
-    return render(
-        request,
-        "cases/team.html",
-        {"case": access.case, "members": members, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
 
 
 @require_POST
@@ -547,483 +430,30 @@ def account_view(request: HttpRequest, case_id: str) -> HttpResponse:
     )
 
 
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
-def _may_work_task(request: HttpRequest, agency_id: int) -> bool:
-    """A task is worked by its own agency, or by the region's coordinator."""
-    actor = policy.actor_of(request.user)
-    return actor is not None and (actor.agency_id == agency_id or actor.role == "coordinator")
 
 
-def _task_from(request: HttpRequest, access: policy.CaseAccess, form: TaskForm, kind: str = "other") -> None:
-    assert isinstance(request.user, User)
-    data = form.cleaned_data
-    case_actions.task_create(
-        actor=request.user,
-        case=access.case,
-        agency=data["agency"],
-        title=data["title"],
-        due_at=data["due_at"],
-        assignee=data["assignee"],
-        kind=kind,
-    )
 
 
-@require_http_methods(["GET", "POST"])
-@staff_required
-def task_new_view(request: HttpRequest, case_id: str) -> HttpResponse:
-    """A task with an owner and a deadline, for the lead agency or an agency on the case team."""
-    access = policy.access_case(request.user, case_id, "task", audit_read=True)
-    agencies, staff = task_owner_choices(access)
-    form = TaskForm(request.POST or None, agencies=agencies, staff=staff)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _task_from(request, access, form)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Task added."))
-            return redirect("cases:detail", case_id=access.case.pk)
-    return render(
-        request,
-        "cases/task_form.html",
-        {"case": access.case, "form": form, "task": None, "changed": None},
-        status=400 if request.method == "POST" else 200,
-    )
 
 
-@require_http_methods(["GET", "POST"])
-@staff_required
-def task_edit_view(request: HttpRequest, case_id: str, task_id: int) -> HttpResponse:
-    """Give a task to someone of its agency, or move its deadline; a stale edit gets 409."""
-    access = policy.access_case(request.user, case_id, "task", audit_read=True)
-    task = task_of(access, task_id)
-    if task is None:
-        raise Http404("No such task.")
-    if not _may_work_task(request, task.agency_id):
-        messages.error(request, _("This task belongs to %(agency)s.") % {"agency": task.agency.name})
-        return redirect("cases:detail", case_id=access.case.pk)
-    staff = task_owner_choices(access)[1].filter(membership__agency_id=task.agency_id)
-    initial = {"version": task.version, "assignee": task.assignee_id, "due_at": task.due_at}
-    form = TaskAssignForm(request.POST or None, initial=initial, staff=staff)
-    status, changed = 200, None
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            assert isinstance(request.user, User)
-            data = form.cleaned_data
-            try:
-                case_actions.task_assign(
-                    actor=request.user,
-                    task=task,
-                    expected_version=data["version"],
-                    assignee=data["assignee"],
-                    due_at=data["due_at"],
-                )
-            except case_actions.StaleEdit as stale:
-                current = stale.current
-                changed = {
-                    name: (data[name], getattr(current, name))
-                    for name in ("assignee", "due_at")
-                    if data[name] != getattr(current, name)
-                }
-                status = 409
-                form = TaskAssignForm(
-                    initial={
-                        "version": current.version,
-                        "assignee": current.assignee_id,
-                        "due_at": current.due_at,
-                    },
-                    staff=staff,
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, _("Task saved."))
-                return redirect("cases:detail", case_id=access.case.pk)
-    return render(
-        request,
-        "cases/task_form.html",
-        {"case": access.case, "form": form, "task": task, "changed": changed},
-        status=status,
-    )
 
 
-@require_http_methods(["GET", "POST"])
-@staff_required
-def follow_ups_view(request: HttpRequest, case_id: str) -> HttpResponse:
-    """Follow-up contacts with the survivor: when, how, what came of it, and when the next is due."""
-    access = policy.access_case(request.user, case_id, "follow_up")
-    form = _named(FollowUpForm(request.POST or None, people=survivor_choices(access)), access)
-    if request.method == "POST" and form.is_valid():
-        assert isinstance(request.user, User)
-        data = form.cleaned_data
-        try:
-            case_actions.follow_up_record(
-                actor=request.user,
-                case=access.case,
-                survivor=data["survivor"],
-                contacted_at=data["contacted_at"],
-                method=data["method"],
-                outcome=data["outcome"],
-                next_contact_on=data["next_contact_on"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Contact recorded."))
-            return redirect("cases:follow_ups", case_id=access.case.pk)
-    contacts = follow_ups_of(access)
-    audit.record(
-        actor=request.user,
-        action="list",
-        object_type="cases.FollowUpContact",
-        case_id=access.case.pk,
-        fields=["contacted_at", "method", "outcome", "next_contact_on"],
-        detail={"count": len(contacts)},
-    )
-    return render(
-        request,
-        "cases/follow_ups.html",
-        {"case": access.case, "form": form, "contacts": with_survivor_labels(access, contacts)},
-        status=400 if request.method == "POST" else 200,
-    )
 
 
-@require_http_methods(["GET", "POST"])
-@staff_required
-def plan_view(request: HttpRequest, case_id: str) -> HttpResponse:
-    """The case plan: HTCDS support plans per survivor with their goals. One page, three forms
-    (`op`: a new plan, a goal, a goal met or dropped)."""
-    access = policy.access_case(request.user, case_id, "plan")
-    if not access.shows("plan"):
-        raise Http404("No such page.")
-    agencies, _staff = task_owner_choices(access)
-    plans = plans_of(access)
-    op = request.POST.get("op", "") if request.method == "POST" else ""
-    plan_form = _named(
-        PlanForm(request.POST if op == "plan" else None, people=survivor_choices(access)), access
-    )
-    goal_form = GoalForm(request.POST if op == "goal" else None, agencies=agencies)
-    if request.method == "POST":
-        assert isinstance(request.user, User)
-        try:
-            if op == "plan" and plan_form.is_valid():
-                data = plan_form.cleaned_data
-                case_actions.plan_create(
-                    actor=request.user,
-                    case=access.case,
-                    survivor=data["survivor"],
-                    plan_type=data["plan_type"],
-                    objectives=data["objectives"],
-                    action_plan=data["action_plan"],
-                    planned_end_date=data["planned_end_date"],
-                )
-                messages.success(request, _("Plan recorded."))
-                return redirect("cases:plan", case_id=access.case.pk)
-            if op == "goal" and goal_form.is_valid():
-                plan = next((p for p in plans if str(p.pk) == request.POST.get("plan")), None)
-                if plan is None:
-                    raise ValidationError(_("Choose the plan the goal belongs to."))
-                data = goal_form.cleaned_data
-                case_actions.goal_add(
-                    actor=request.user,
-                    plan=plan,
-                    description=data["description"],
-                    owner_agency=data["owner_agency"],
-                    due_on=data["due_on"],
-                )
-                messages.success(request, _("Goal added."))
-                return redirect("cases:plan", case_id=access.case.pk)
-            if op == "close_goal":
-                goal = goal_of(access, _uuid_or_none(request.POST.get("goal", "")))
-                if goal is None:
-                    raise Http404("No such goal.")
-                version = request.POST.get("version", "")
-                case_actions.goal_close(
-                    actor=request.user,
-                    goal=goal,
-                    status=request.POST.get("status", ""),
-                    expected_version=int(version) if version.isdigit() else -1,
-                )
-                messages.success(request, _("Goal closed."))
-                return redirect("cases:plan", case_id=access.case.pk)
-            if op not in {"plan", "goal"}:
-                raise ValidationError(_("Nothing to do."))
-        except case_actions.StaleEdit:
-            messages.error(request, _("Someone changed this goal while you were looking; nothing was saved."))
-            return redirect("cases:plan", case_id=access.case.pk)
-        except ValidationError as error:
-            target = plan_form if op == "plan" else goal_form
-            if op in {"plan", "goal"}:
-                _add_errors(target, error)
-            else:
-                messages.error(request, " ".join(error.messages))
-                return redirect("cases:plan", case_id=access.case.pk)
-    audit.record(
-        actor=request.user,
-        action="view",
-        obj=access.case,
-        fields=["plans", "objectives", "action_plan", "goals"],
-        detail={"count": len(plans)},
-    )
-    return render(
-        request,
-        "cases/plan.html",
-        {
-            "case": access.case,
-            "plans": with_survivor_labels(access, plans),
-            "plan_form": plan_form,
-            "goal_form": goal_form,
-            "goal_closing": GOAL_CLOSING,
-        },
-        status=400 if request.method == "POST" else 200,
-    )
 
 
-def _uuid_or_none(text: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(text))
-    except ValueError:
-        return None
 
 
-@require_http_methods(["GET", "POST"])
-@staff_required
-def plan_edit_view(request: HttpRequest, case_id: str, plan_id: str) -> HttpResponse:
-    """Edit a support plan; a stale edit is refused with 409 and shows what changed."""
-    access = policy.access_case(request.user, case_id, "plan")
-    plan = plan_of(access, plan_id)
-    if plan is None:
-        raise Http404("No such plan.")
-    fields = ("objectives", "action_plan", "planned_end_date", "actual_end_date")
-    initial = {"version": plan.version, **{name: getattr(plan, name) for name in fields}}
-    form = PlanEditForm(request.POST or None, initial=initial)
-    status, changed = 200, None
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            assert isinstance(request.user, User)
-            data = form.cleaned_data
-            try:
-                case_actions.plan_update(
-                    actor=request.user,
-                    plan=plan,
-                    expected_version=data["version"],
-                    changes={name: data[name] for name in fields},
-                )
-            except case_actions.StaleEdit as stale:
-                current = stale.current
-                # What is there now that differs from what this editor meant to save.
-                changed = {
-                    name: (data[name], getattr(current, name))
-                    for name in fields
-                    if (data[name] or None) != (getattr(current, name) or None)
-                }
-                status = 409
-                form = PlanEditForm(
-                    initial={"version": current.version, **{name: getattr(current, name) for name in fields}}
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, _("Plan saved."))
-                return redirect("cases:plan", case_id=access.case.pk)
-    audit.record(actor=request.user, action="view", obj=plan, case_id=access.case.pk, fields=list(fields))
-    return render(
-        request,
-        "cases/plan_edit.html",
-        {"case": access.case, "plan": plan, "form": form, "changed": changed},
-        status=status,
-    )
 
 
 # --- MDT meetings: regional work, each case on the agenda through the policy -------------------
 
 
-@require_http_methods(["GET", "POST"])
-@staff_required
-def mdt_list_view(request: HttpRequest) -> HttpResponse:
-    """The MDT meetings a user takes part in; a coordinator schedules their region's meetings."""
-    if not policy.may(request.user, "mdt"):
-        audit.record(
-            actor=request.user,
-            action="deny",
-            object_type="cases.MdtMeeting",
-            outcome="denied",
-            detail={"attempted": "mdt"},
-        )
-        raise Http404("No such page.")
-    actor = policy.actor_of(request.user)
-    may_schedule = actor is not None and actor.role == "coordinator" and actor.region_id is not None
-    form = MeetingForm(request.POST or None)
-    if request.method == "POST":
-        if not may_schedule:
-            raise Http404("No such page.")
-        if form.is_valid():
-            assert isinstance(request.user, User)
-            try:
-                meeting = case_actions.meeting_schedule(
-                    actor=request.user,
-                    scheduled_for=form.cleaned_data["scheduled_for"],
-                    place=form.cleaned_data["place"],
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(
-                    request, _("Meeting scheduled. Now put cases on its agenda and invite the team.")
-                )
-                return redirect("cases:mdt_meeting", meeting_id=meeting.pk)
-    meetings = list(meetings_for(request.user)[:100])
-    audit.record(
-        actor=request.user, action="list", object_type="cases.MdtMeeting", detail={"count": len(meetings)}
-    )
-    return render(
-        request,
-        "cases/mdt_list.html",
-        {"meetings": meetings, "form": form, "may_schedule": may_schedule},
-        status=400 if request.method == "POST" else 200,
-    )
 
 
-MEETING_OPS = {"add_case", "invite", "attendance", "minute", "task", "hold", "cancel"}
 
 
-@require_http_methods(["GET", "POST"])
-@staff_required
-def mdt_meeting_view(request: HttpRequest, meeting_id: str) -> HttpResponse:
-    """One MDT meeting: the agenda (only cases the reader may view), attendance, and the minutes
-    each reader may read. The region's coordinator runs it: agenda, invitations, attendance,
-    minutes, action items as tasks, and marking it held (a journey step for every case on it)."""
-    meeting = (
-        meeting_for(request.user, _uuid_or_none(meeting_id)) if policy.may(request.user, "mdt") else None
-    )
-    if meeting is None:
-        audit.record(
-            actor=request.user,
-            action="deny",
-            object_type="cases.MdtMeeting",
-            object_id=str(meeting_id),
-            outcome="denied",
-            detail={"attempted": "mdt"},
-        )
-        raise Http404("No such meeting.")
-    running = chairs(request.user, meeting)
-    minute_form = MinuteForm(request.POST if request.POST.get("op") == "minute" else None)
-    if request.method == "POST":
-        op = request.POST.get("op", "")
-        if not running or op not in MEETING_OPS:
-            raise Http404("No such meeting.")
-        assert isinstance(request.user, User)
-        try:
-            _meeting_op(request, meeting, op, minute_form)
-        except case_actions.StaleEdit:
-            messages.error(
-                request, _("Someone changed this meeting while you were looking; nothing was saved.")
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return redirect("cases:mdt_meeting", meeting_id=meeting.pk)
-    view = meeting_view(request.user, meeting)
-    audit.record(
-        actor=request.user,
-        action="view",
-        obj=meeting,
-        fields=["agenda", "attendance", "minutes"],
-        detail={"cases": len(view.shown_case_ids), "items": len(view.agenda)},
-    )
-    policy.audited_list(request.user, view.shown_case_ids, "view")
-    context: dict[str, Any] = {
-        "view": view,
-        "meeting": meeting,
-        "running": running and meeting.status == MeetingStatus.PLANNED,
-        "chair": running,
-        "minute_form": minute_form,
-    }
-    if running:
-        candidates = list(agenda_candidates(request.user, meeting)[:200])
-        policy.audited_list(request.user, candidates)  # the chair sees their references
-        context["candidates"] = candidates
-        context["invitees"] = invite_candidates(meeting)
-    return render(request, "cases/mdt_meeting.html", context)
 
 
-def _meeting_op(request: HttpRequest, meeting: Any, op: str, minute_form: MinuteForm) -> None:
-    """One change to a meeting by its chair; raises ValidationError with the user's message."""
-    assert isinstance(request.user, User)
-    post = request.POST
-    if op == "add_case":
-        key = _uuid_or_none(post.get("case", ""))
-        case = agenda_candidates(request.user, meeting).filter(pk=key).first() if key else None
-        if case is None:
-            raise ValidationError(_("Choose an open case of the region that is not on the agenda yet."))
-        case_actions.meeting_add_case(actor=request.user, meeting=meeting, case=case)
-        messages.success(request, _("Case added to the agenda."))
-    elif op == "invite":
-        chosen = post.get("user", "")
-        chosen_id = parse_id(chosen)
-        user = invite_candidates(meeting).filter(pk=chosen_id).first() if chosen_id is not None else None
-        if user is None:
-            raise ValidationError(_("Choose someone of the region's case teams who is not invited yet."))
-        case_actions.meeting_invite(actor=request.user, meeting=meeting, user=user)
-        messages.success(request, _("Invited."))
-    elif op == "attendance":
-        present = [parse_id(value) for value in post.getlist("present")]
-        if None in present:
-            raise ValidationError(_("Mark present only people of the list."))
-        case_actions.attendance_record(
-            actor=request.user,
-            meeting=meeting,
-            present=[user_id for user_id in present if user_id is not None],
-        )
-        messages.success(request, _("Attendance recorded."))
-    elif op in {"minute", "task"}:
-        item = next(
-            (
-                e.item
-                for e in meeting_view(request.user, meeting).agenda
-                if str(e.item.pk) == post.get("item") and e.case
-            ),
-            None,
-        )
-        if item is None:
-            raise ValidationError(_("Choose a case on the agenda."))
-        if op == "minute":
-            if not minute_form.is_valid():
-                raise ValidationError(_("Choose what the minute is about and write it."))
-            decision = policy.decide(request.user, item.case_id, "view")
-            if not decision or minute_form.cleaned_data["category"] not in decision[2]:
-                raise ValidationError(
-                    _("Minute only what your agency may see of this case: the survivor has not shared that.")
-                )
-            case_actions.minute_add(
-                actor=request.user,
-                item=item,
-                category=minute_form.cleaned_data["category"],
-                body=minute_form.cleaned_data["body"],
-            )
-            messages.success(request, _("Minute recorded."))
-        else:
-            access = policy.access_case(request.user, item.case_id, "task")
-            agencies, staff = task_owner_choices(access)
-            form = TaskForm(post, agencies=agencies, staff=staff)
-            if not form.is_valid():
-                raise ValidationError(_("Give the action a description, an agency and a deadline."))
-            _task_from(request, access, form, kind="mdt_action")
-            messages.success(request, _("Action item added as a task."))
-    else:
-        version = post.get("version", "")
-        expected = int(version) if version.isdigit() else -1
-        if op == "hold":
-            case_actions.meeting_hold(actor=request.user, meeting=meeting, expected_version=expected)
-            messages.success(request, _("Meeting recorded as held; each case's journey shows it."))
-        else:
-            case_actions.meeting_cancel(actor=request.user, meeting=meeting, expected_version=expected)
-            messages.success(request, _("Meeting cancelled."))

@@ -14,19 +14,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from continuum.access import grants
-from continuum.access.models import Agency, AgencyKind, Region, User
 from continuum.audit import log as audit
 from continuum.cases.models import (
     REFERENCE_BITS,
     Case,
     CaseParticipant,
-    CaseTeamMember,
     Exploitation,
     ParticipantRole,
     ReferralSource,
-    TeamRole,
     new_reference,
 )
+from continuum.coordination.models import CaseTeamMember, TeamRole
 from continuum.core.htcds import TraffickingStatus
 from continuum.core.validation import (
     check_date,
@@ -40,6 +38,7 @@ from continuum.intake.models import Tip
 from continuum.intake.referrals import Referral, ReferralStatus
 from continuum.journeys.actions import journey_record
 from continuum.journeys.models import EventKind
+from continuum.org.models import Agency, AgencyKind, Region, User
 from continuum.people.models import Person
 
 REFERRAL_FIELDS = (

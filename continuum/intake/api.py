@@ -14,12 +14,12 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from continuum.access import tokens
-from continuum.access.models import Region
 from continuum.audit import log as audit
 from continuum.core.validation import BadJson, parse_json_body
 from continuum.intake import actions
 from continuum.intake.triage_forms import ApiReferralForm
+from continuum.org import tokens
+from continuum.org.models import Region
 
 MAX_BODY = 64 * 1024
 # A referral is one object of plain values and lists of codes: two levels are all it needs.

@@ -9,11 +9,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from continuum.access.models import Agency, Region
 from continuum.cases.models import ReferralSource
 from continuum.core.crypto import EncryptedTextField
 from continuum.core.models import Versioned
 from continuum.core.sensitivity import FieldCategories, InfoCategory
+from continuum.org.models import Agency, Region
 
 
 class RecruitmentChannel(models.TextChoices):

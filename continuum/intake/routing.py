@@ -19,11 +19,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from continuum.access import grants
-from continuum.access.models import Agency, AgencyKind, User
 from continuum.audit import log as audit
-from continuum.cases.models import Case, CaseTeamMember, MandatedReport, Task, TaskKind, TeamRole
+from continuum.cases.models import Case, MandatedReport
+from continuum.coordination.models import CaseTeamMember, Task, TaskKind, TeamRole
 from continuum.journeys.actions import journey_record
 from continuum.journeys.models import EventKind
+from continuum.org.models import Agency, AgencyKind, User
 
 ROUTING_FILE = Path(__file__).with_name("routing.yaml")
 CONDITIONS: dict[str, set[Any]] = {

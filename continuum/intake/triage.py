@@ -14,11 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from continuum.access import policy
 from continuum.access.decorators import staff_required
-from continuum.access.models import User
 from continuum.audit import log as audit
 from continuum.intake import actions
 from continuum.intake.selectors import QUEUE_SHOWN, new_tips_for, referrals_for, triage_queue
 from continuum.intake.triage_forms import ReferralForm, TakeUpForm
+from continuum.org.models import User
 
 
 def _require_triage(request: HttpRequest) -> User:

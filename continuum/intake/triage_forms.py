@@ -9,7 +9,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from continuum.access.models import Agency, Region
 from continuum.cases.models import ReferralSource
 from continuum.core.htcds import WebsiteOrApp
 from continuum.core.validation import (
@@ -23,6 +22,7 @@ from continuum.core.validation import (
     today,
 )
 from continuum.intake.referrals import RecruitmentChannel, SuspectedKind
+from continuum.org.models import Agency, Region
 
 
 class ReferralForm(forms.Form):

@@ -1,4 +1,7 @@
-"""Every step of every survivor's path is a JourneyEvent: append-only, codes and ids, no personal values."""
+"""Every step of every survivor's path is a JourneyEvent: append-only, codes and ids, no personal values.
+
+Journeys sit below the access layer and the domain apps, which all record events: the foreign keys
+name the case, the person and the agency by label, so this app imports none of them."""
 
 from __future__ import annotations
 
@@ -8,10 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from continuum.access.models import Agency
-from continuum.cases.models import Case
 from continuum.core.sensitivity import FieldCategories, InfoCategory
-from continuum.people.models import Person
 
 
 class EventKind(models.TextChoices):
@@ -71,11 +71,11 @@ class JourneyEvent(models.Model):
     """
 
     id = models.BigAutoField(primary_key=True)
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="journey_events")
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="journey_events")
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=40, choices=EventKind.choices)
     occurred_at = models.DateTimeField(default=timezone.now)
-    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("org.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -20,7 +20,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from continuum.access.models import Agency, AgencyKind, User
 from continuum.audit import log
 from continuum.cases.models import Case, CaseParticipant, ParticipantRole, Relationship
 from continuum.core.htcds import PerpetratorRole
@@ -39,6 +38,7 @@ from continuum.justice.models import (
     Prosecution,
     ProsecutionStatus,
 )
+from continuum.org.models import Agency, AgencyKind, User
 from continuum.people.models import Person
 
 INVESTIGATING_KINDS = frozenset({AgencyKind.LAW_ENFORCEMENT, AgencyKind.PROSECUTION})

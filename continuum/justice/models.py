@@ -13,11 +13,11 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from continuum.access.models import Agency
 from continuum.cases.models import Case
 from continuum.core.models import Versioned
 from continuum.core.sensitivity import FieldCategories, InfoCategory
 from continuum.justice.statutes import FELONY_CLASS, OffenseLevel, validate_section
+from continuum.org.models import Agency
 from continuum.people.models import Person
 
 

@@ -25,7 +25,6 @@ from django.views.decorators.http import require_http_methods
 
 from continuum.access import policy
 from continuum.access.decorators import staff_required
-from continuum.access.models import User
 from continuum.audit import log as audit
 from continuum.cases.selectors import suspects_of
 from continuum.justice import actions
@@ -39,6 +38,7 @@ from continuum.justice.forms import (
 from continuum.justice.models import Investigation, InvestigationStatus
 from continuum.justice.selectors import charge_rows, investigations_of, prosecutions_of, suspects_in
 from continuum.justice.statutes import all_statutes
+from continuum.org.models import User
 
 
 def _status_form(investigation: Investigation, data: Any = None) -> InvestigationStatusForm:

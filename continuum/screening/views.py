@@ -15,10 +15,10 @@ from django.views.decorators.http import require_http_methods
 
 from continuum.access import policy
 from continuum.access.decorators import staff_required
-from continuum.access.models import User
 from continuum.cases import actions as case_actions
 from continuum.cases.selectors import survivors_of, survivors_shown
 from continuum.intake.routing import route_case
+from continuum.org.models import User
 from continuum.screening import engine
 from continuum.screening.actions import screening_record
 

@@ -10,22 +10,22 @@ from typing import Any
 
 from django.db import models
 
-from continuum.access.models import Agency, Consent, Membership, Region, Town, User
+from continuum.access.models import Consent
 from continuum.care.models import ProviderService, ServiceReferral, UnmetNeed
 from continuum.cases.models import (
     Case,
     CaseNote,
     CaseParticipant,
-    CaseTeamMember,
     Exploitation,
     MandatedReport,
-    Task,
     TraffickingLocation,
 )
+from continuum.coordination.models import CaseTeamMember, Task
 from continuum.intake.models import Tip
 from continuum.intake.referrals import Referral
 from continuum.journeys.models import JourneyEvent
 from continuum.justice.models import Arrest, Charge, Disposition, Investigation, Prosecution
+from continuum.org.models import Agency, Membership, Region, Town, User
 from continuum.people.models import Person
 
 DIGESTED: tuple[type[models.Model], ...] = (

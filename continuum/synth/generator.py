@@ -24,16 +24,7 @@ from django.db import connection, transaction
 from faker import Faker
 
 from continuum.access import grants
-from continuum.access.models import (
-    Agency,
-    Consent,
-    ConsentMethod,
-    Membership,
-    Region,
-    SignerRelationship,
-    Town,
-    User,
-)
+from continuum.access.models import Consent, ConsentMethod, SignerRelationship
 from continuum.care.models import (
     DeclineReason,
     ProviderService,
@@ -48,18 +39,15 @@ from continuum.cases.models import (
     Case,
     CaseNote,
     CaseParticipant,
-    CaseTeamMember,
     Exploitation,
     MandatedReport,
     ParticipantRole,
     ReferralSource,
     Relationship,
-    Task,
-    TaskKind,
-    TeamRole,
     TraffickingLocation,
     new_reference,
 )
+from continuum.coordination.models import CaseTeamMember, Task, TaskKind, TeamRole
 from continuum.core.codes import ServiceType
 from continuum.core.htcds import (
     CaseStatus,
@@ -93,6 +81,7 @@ from continuum.justice.models import (
     Prosecution,
     ProsecutionStatus,
 )
+from continuum.org.models import Agency, Membership, Region, Town, User
 from continuum.people.ages import age_at_exploitation
 from continuum.people.models import Person
 from continuum.people.search import person_key

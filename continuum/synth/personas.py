@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from continuum.access.models import Role
+from continuum.org.models import Role
 
 
 @dataclass(frozen=True)

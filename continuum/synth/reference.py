@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from continuum.access.models import AgencyKind
 from continuum.core.codes import ServiceType
 from continuum.core.htcds import OrgType
+from continuum.org.models import AgencyKind
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,9 @@ def items_for(user: Any) -> list[NavItem]:
         items.append(NavItem(_("Triage"), reverse("intake:queue")))
     if policy.can(user, "list"):
         items.append(NavItem(_("Cases"), reverse("cases:list")))
-        items.append(NavItem(_("Work queue"), reverse("cases:tasks")))
+        items.append(NavItem(_("Work queue"), reverse("coordination:tasks")))
     if policy.may(user, "mdt"):
-        items.append(NavItem(_("MDT meetings"), reverse("cases:mdt")))
+        items.append(NavItem(_("MDT meetings"), reverse("mdt:list")))
     actor = policy.actor_of(user)
     if actor is not None and policy.policy().relationships_for(actor.role, "review"):
         items.append(NavItem(_("Flagged access"), reverse("audit:flagged")))

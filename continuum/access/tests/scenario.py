@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from continuum.access import grants
-from continuum.access.models import Agency, Consent, User
+from continuum.access.models import Consent, CourtOrder
 from continuum.access.tests import oracle
-from continuum.cases.models import Case, CaseParticipant, CaseTeamMember, CourtOrder, MandatedReport
+from continuum.cases.models import Case, CaseParticipant, MandatedReport
+from continuum.coordination.models import CaseTeamMember
+from continuum.org.models import Agency, User
 
 PERSONA_NAMES = [
     "coordinator",
@@ -124,10 +126,10 @@ def oracle_world(user: User | None, case: Case) -> oracle.World:
 
 
 # Case URLs that take a second id (a consent, a task) and that act on POST only.
-SECOND_ID = {"cases:consent_revoke", "cases:task_done", "cases:task_edit", "cases:plan_edit"}
+SECOND_ID = {"cases:consent_revoke", "coordination:task_done", "coordination:task_edit", "coordination:plan_edit"}
 # Of those, the ones whose second id is a UUID (a random one that exists nowhere).
-SECOND_UUID = {"cases:plan_edit"}
-POST_ONLY = {"cases:consent_revoke", "cases:task_done", "cases:close"}
+SECOND_UUID = {"coordination:plan_edit"}
+POST_ONLY = {"cases:consent_revoke", "coordination:task_done", "cases:close"}
 
 
 def case_url(name: str, case_id) -> str:

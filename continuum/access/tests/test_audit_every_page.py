@@ -16,7 +16,9 @@ from continuum.access import policy
 from continuum.access.models import Consent
 from continuum.access.testing import sign_in
 from continuum.audit.models import AuditEvent
-from continuum.cases.models import Case, CaseParticipant, MdtAgendaItem, MdtAttendance, MdtMeeting, Task
+from continuum.cases.models import Case, CaseParticipant
+from continuum.coordination.models import Task
+from continuum.mdt.models import MdtAgendaItem, MdtAttendance, MdtMeeting
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +67,7 @@ def _world_of(user) -> dict:
     """Ids for every URL argument: a case the user may view (with a task, a plan and a place on an
     MDT the user is invited to), a referral to the user's agency, a tip and a directory entry."""
     from continuum.care.models import ProviderService, ServiceReferral
-    from continuum.cases.models import SupportPlan
+    from continuum.coordination.models import SupportPlan
     from continuum.intake.models import Tip
 
     agency = user.membership.agency

@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from continuum.access import policy
 from continuum.access.auth_views import FRESH_SESSION_KEY
-from continuum.access.models import BreakGlassGrant, Membership, User
+from continuum.access.models import BreakGlassGrant
 from continuum.access.testing import sign_in
 from continuum.audit.models import AuditEvent
 from continuum.cases.models import Case, CaseNote
+from continuum.org.models import Membership, User
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from continuum.access import actions, grants, policy
-from continuum.access.models import Agency
 from continuum.access.testing import sign_in
 from continuum.cases.actions import note_add
-from continuum.cases.models import Case, CaseParticipant, CaseTeamMember
+from continuum.cases.models import Case, CaseParticipant
+from continuum.coordination.models import CaseTeamMember
+from continuum.org.models import Agency
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +140,7 @@ NAME_CANARIES = (FIRST_NAME_CANARY, LAST_NAME_CANARY, ALIAS_CANARY)
 NOT_A_PAGE = {
     "web:logout",
     "cases:consent_revoke",
-    "cases:task_done",
+    "coordination:task_done",
     "cases:close",
     "intake:tip_take_up",
     "intake:referral_open_case",
@@ -175,7 +176,8 @@ def _may_open(role: str, operation: str) -> bool:
 def named_case(persona):
     """A case of the coordinator's region whose survivor carries canary names, with a task, a plan
     and a place on an MDT agenda, so that the work pages show it too."""
-    from continuum.cases.models import MdtAgendaItem, MdtMeeting, SupportPlan, Task
+    from continuum.coordination.models import SupportPlan, Task
+    from continuum.mdt.models import MdtAgendaItem, MdtMeeting
 
     coordinator = persona("coordinator")
     region = coordinator.membership.agency.region
@@ -254,7 +256,7 @@ def _pages_showing_a_canary_name(client, user, ids) -> set[str]:
         if any(canary in html for canary in NAME_CANARIES):
             shown.add(name)
     # The case page and its tabs, the lists, the MDT meeting and the directory were all opened.
-    assert {"cases:detail", "cases:plan", "cases:task_edit", "cases:mdt_meeting", "intake:queue"} <= opened
+    assert {"cases:detail", "coordination:plan", "coordination:task_edit", "mdt:meeting", "intake:queue"} <= opened
     return shown
 
 
@@ -262,8 +264,8 @@ def test_the_coordinator_sees_the_canary_names_so_the_next_test_can_fail(client,
     shown = _pages_showing_a_canary_name(client, persona("coordinator"), named_case)
     assert {
         "cases:detail",
-        "cases:plan",
-        "cases:follow_ups",
+        "coordination:plan",
+        "coordination:follow_ups",
         "care:case_services",
         "screening:screen",
     } <= shown

@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from continuum.access import actions, policy
-from continuum.access.models import Agency, Consent
+from continuum.access.models import Consent
 from continuum.access.testing import sign_in
 from continuum.audit.models import AuditEvent
-from continuum.cases.models import Case, CaseParticipant, CaseTeamMember
+from continuum.cases.models import Case, CaseParticipant
+from continuum.coordination.models import CaseTeamMember
 from continuum.journeys.models import EventKind, JourneyEvent
+from continuum.org.models import Agency
 
 pytestmark = pytest.mark.django_db
 

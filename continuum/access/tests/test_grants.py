@@ -10,11 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from continuum.access import actions, grants, policy
-from continuum.access.models import Agency, CaseGrant
+from continuum.access.actions import court_order_record
+from continuum.access.models import CaseGrant
 from continuum.access.testing import sign_in
-from continuum.cases.actions import court_order_record, team_add, team_remove
-from continuum.cases.models import Case, CaseParticipant, CaseTeamMember
+from continuum.cases.models import Case, CaseParticipant
+from continuum.coordination.actions import team_add, team_remove
+from continuum.coordination.models import CaseTeamMember
 from continuum.intake.routing import route_case
+from continuum.org.models import Agency
 
 pytestmark = pytest.mark.django_db
 

@@ -23,11 +23,11 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from continuum.access.decorators import fresh_second_factor_required
-from continuum.access.models import Membership, User
 from continuum.access.testing import code_for, sign_in, totp_code, totp_device
 from continuum.audit.models import AuditEvent
 from continuum.cases.models import Case
 from continuum.conftest import TEST_PASSWORD
+from continuum.org.models import Membership, User
 
 pytestmark = pytest.mark.django_db
 

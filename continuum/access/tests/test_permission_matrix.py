@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from continuum.access import policy
-from continuum.access.models import User
 from continuum.access.testing import sign_in
 from continuum.access.tests import oracle
 from continuum.access.tests.scenario import PERSONA_NAMES, POST_ONLY, SECOND_ID, build, case_url, oracle_world
+from continuum.org.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ WORK_ON_AN_OBJECT = {
     "intake:referral_open_case",
     "care:provider_referral",
     "care:directory_edit",
-    "cases:mdt_meeting",
+    "mdt:meeting",
 }
 # Of those, the ones whose id is a number rather than a UUID.
 NUMBERED_OBJECTS = {"care:directory_edit"}

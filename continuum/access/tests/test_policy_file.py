@@ -9,9 +9,9 @@ from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 
 from continuum.access import policy
-from continuum.access.models import Role
 from continuum.conftest import _pattern_names
 from continuum.core.sensitivity import InfoCategory, SystemCategory
+from continuum.org.models import Role
 
 # The models that hold a survivor's case data: every field is in a category the policy can open.
 # (care.ProviderService, the provider directory, is staff-only `system` data like accounts.)
@@ -22,20 +22,20 @@ PROTECTED_MODELS = [
     "cases.Exploitation",
     "cases.TraffickingLocation",
     "journeys.JourneyEvent",
-    "cases.CaseTeamMember",
+    "coordination.CaseTeamMember",
     "cases.MandatedReport",
-    "cases.CourtOrder",
+    "access.CourtOrder",
     "cases.CaseNote",
     "access.Consent",
-    "cases.Task",
+    "coordination.Task",
     "cases.SurvivorAccount",
-    "cases.SupportPlan",
-    "cases.PlanGoal",
-    "cases.FollowUpContact",
-    "cases.MdtMeeting",
-    "cases.MdtAgendaItem",
-    "cases.MdtAttendance",
-    "cases.MdtMinute",
+    "coordination.SupportPlan",
+    "coordination.PlanGoal",
+    "coordination.FollowUpContact",
+    "mdt.MdtMeeting",
+    "mdt.MdtAgendaItem",
+    "mdt.MdtAttendance",
+    "mdt.MdtMinute",
     "intake.Referral",
     "intake.Tip",
     "intake.TipAddition",
@@ -90,7 +90,7 @@ def test_the_engine_reads_each_field_category_from_the_model(monkeypatch):
 
 def test_models_that_hold_no_case_data_are_in_no_category_a_relationship_can_open():
     loaded = policy.policy()
-    for label in ("access.Region", "access.Agency", "access.User", "access.ApiToken", "audit.AuditEvent"):
+    for label in ("org.Region", "org.Agency", "org.User", "org.ApiToken", "audit.AuditEvent"):
         assert set(loaded.fields[label].values()) <= set(SystemCategory.values), label
         assert policy.allowed_fields(label, InfoCategory.values) == frozenset(), label
 

@@ -8,9 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from continuum.access import grants, policy
-from continuum.access.models import Agency, BreakGlassGrant, Consent, Membership, Role, User
+from continuum.access.models import BreakGlassGrant, Consent, CourtOrder
 from continuum.access.tests import oracle
-from continuum.cases.models import Case, CaseParticipant, CaseTeamMember, CourtOrder, MandatedReport
+from continuum.cases.models import Case, CaseParticipant, MandatedReport
+from continuum.coordination.models import CaseTeamMember
+from continuum.org.models import Agency, Membership, Role, User
 
 pytestmark = pytest.mark.django_db
 

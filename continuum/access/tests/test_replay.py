@@ -59,7 +59,7 @@ def test_lists_show_none_of_another_regions_cases(client, persona):
 
 
 def test_a_name_search_finds_no_survivor_whose_identity_the_user_cannot_see(client, persona):
-    from continuum.cases.models import CaseTeamMember
+    from continuum.coordination.models import CaseTeamMember
 
     detective = persona("detective")
     team_case = (

@@ -1,5 +1,5 @@
 """The audit tests run on tables built without migrations (pytest --no-migrations), so the
-PostgreSQL triggers that migrations 0002 and 0003 install are installed here, once per session.
+PostgreSQL triggers that migration 0002 installs are installed here, once per session.
 Each test writes its checkpoints to a folder of its own."""
 
 from __future__ import annotations

@@ -10,11 +10,12 @@ import pytest
 from django.utils import timezone
 
 from continuum.access import grants
-from continuum.access.models import Agency, AgencyKind, Consent, Region, User
+from continuum.access.models import Consent
 from continuum.care.models import ProviderService
 from continuum.cases.models import Case, CaseParticipant, ParticipantRole
 from continuum.core.codes import ServiceType
 from continuum.core.htcds import Gender, OrgType
+from continuum.org.models import Agency, AgencyKind, Region, User
 from continuum.people.models import Person
 
 SHELTER_AGENCY = "Safe Harbor Housing (Greater Hartford)"
@@ -130,7 +131,7 @@ def consent(case, survivor, shelter, advocate):
 
 def make_staff(username: str, agency: Agency, role: str) -> User:
     """A staff member of `agency` with `role` (the session world has one persona per role)."""
-    from continuum.access.models import Membership
+    from continuum.org.models import Membership
 
     user = User.objects.create(username=username)
     Membership.objects.create(user=user, agency=agency, role=role)

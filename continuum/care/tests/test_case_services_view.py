@@ -7,7 +7,7 @@ from django.urls import reverse
 from continuum.access import grants
 from continuum.access.testing import sign_in
 from continuum.care.models import ServiceReferral, UnmetNeed
-from continuum.cases.models import CaseTeamMember
+from continuum.coordination.models import CaseTeamMember
 
 pytestmark = pytest.mark.django_db
 

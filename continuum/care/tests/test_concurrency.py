@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from continuum.access.models import Agency, AgencyKind, Region, User
 from continuum.care import actions
 from continuum.care.models import ProviderService, ReferralStatus, ServiceReferral
 from continuum.care.tests.conftest import make_case, make_consent
 from continuum.journeys.models import EventKind, JourneyEvent
+from continuum.org.models import Agency, AgencyKind, Region, User
 
 pytestmark = [
     pytest.mark.postgres,

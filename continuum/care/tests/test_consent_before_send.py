@@ -6,11 +6,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from continuum.access.models import Agency
 from continuum.care import actions
 from continuum.care.models import ReferralStatus, ServiceReferral
 from continuum.care.tests.conftest import make_case, make_consent
 from continuum.journeys.models import EventKind, JourneyEvent
+from continuum.org.models import Agency
 
 pytestmark = pytest.mark.django_db
 

@@ -4,11 +4,11 @@ agencies only; a provider's staff keep their services up to date but add none.""
 import pytest
 from django.urls import reverse
 
-from continuum.access.models import Agency
 from continuum.access.testing import sign_in
 from continuum.audit.models import AuditEvent
 from continuum.care.models import ProviderService
 from continuum.care.tests.conftest import make_provider
+from continuum.org.models import Agency
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from continuum.access.models import Region
 from continuum.access.testing import sign_in
 from continuum.audit.models import AuditEvent
 from continuum.care.models import ProviderService
 from continuum.care.tests.conftest import make_provider
 from continuum.core.codes import ServiceType
+from continuum.org.models import Region
 
 pytestmark = pytest.mark.django_db
 

@@ -5,12 +5,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from continuum.access.models import Agency, AgencyKind, Region
 from continuum.care.models import ProviderService, UnmetReason
 from continuum.care.selectors import eligible_services, survivor_age, unmet_reason
 from continuum.care.tests.conftest import make_case, make_provider
 from continuum.cases.models import Exploitation
 from continuum.core.htcds import Gender
+from continuum.org.models import Agency, AgencyKind, Region
 
 pytestmark = pytest.mark.django_db
 HOUSING = "emergency_housing"

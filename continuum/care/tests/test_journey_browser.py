@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from continuum.access import grants
-from continuum.cases.models import Case, CaseParticipant, CaseTeamMember
+from continuum.cases.models import Case, CaseParticipant
 from continuum.conftest import TEST_PASSWORD
+from continuum.coordination.models import CaseTeamMember
 from continuum.journeys.models import EventKind, JourneyEvent
 from continuum.justice.models import Investigation, Prosecution
 from continuum.synth.generator import Generator

@@ -6,12 +6,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from continuum.access.models import Region
 from continuum.care import actions
 from continuum.care.models import ProviderService, ServiceReferral
 from continuum.care.selectors import overdue_referrals
 from continuum.care.tests.conftest import make_provider, make_sent_referral
 from continuum.core.codes import ServiceType
+from continuum.org.models import Region
 
 pytestmark = pytest.mark.django_db
 DAY = dt.timedelta(days=1)

@@ -7,13 +7,13 @@ import pytest
 from django.urls import reverse
 
 from continuum.access import policy
-from continuum.access.models import Agency
 from continuum.access.testing import sign_in
 from continuum.care import actions
 from continuum.care.models import ProviderService, ServiceReferral
 from continuum.care.tests.conftest import make_case, make_consent
 from continuum.core.codes import ServiceType
 from continuum.journeys.models import EventKind, JourneyEvent
+from continuum.org.models import Agency
 
 pytestmark = pytest.mark.django_db
 

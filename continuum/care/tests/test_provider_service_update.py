@@ -5,10 +5,10 @@ whole."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from continuum.access.models import Region
 from continuum.audit.models import AuditEvent
 from continuum.care import actions
 from continuum.care.models import ProviderService
+from continuum.org.models import Region
 
 pytestmark = pytest.mark.django_db
 

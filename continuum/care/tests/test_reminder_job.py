@@ -16,13 +16,13 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from continuum.access import policy
-from continuum.access.models import Agency, AgencyKind, Region, User
 from continuum.audit.models import AuditEvent
 from continuum.care import actions, tasks
 from continuum.care.models import WAIT_LIMITS, ProviderService, ReferralReminder
 from continuum.care.tests.conftest import make_case, make_consent
 from continuum.core.worker import Worker
 from continuum.journeys.models import EventKind, JourneyEvent
+from continuum.org.models import Agency, AgencyKind, Region, User
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

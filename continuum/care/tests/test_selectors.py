@@ -3,7 +3,6 @@ by provider, and a provider's own referrals, each in one query."""
 
 import pytest
 
-from continuum.access.models import Agency, AgencyKind, Region
 from continuum.care import actions
 from continuum.care.models import ProviderService
 from continuum.care.selectors import (
@@ -12,6 +11,7 @@ from continuum.care.selectors import (
     unmet_needs_by_type_and_region,
 )
 from continuum.care.tests.conftest import make_case, make_consent, make_provider
+from continuum.org.models import Agency, AgencyKind, Region
 
 pytestmark = pytest.mark.django_db
 

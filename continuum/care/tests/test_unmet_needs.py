@@ -3,11 +3,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from continuum.access.models import Region
 from continuum.audit.models import AuditEvent
 from continuum.care import actions
 from continuum.care.models import UnmetNeed
 from continuum.journeys.models import EventKind, JourneyEvent
+from continuum.org.models import Region
 
 pytestmark = pytest.mark.django_db
 

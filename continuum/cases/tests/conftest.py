@@ -1,7 +1,8 @@
 import pytest
 
 from continuum.access import grants
-from continuum.cases.models import Case, CaseTeamMember
+from continuum.cases.models import Case
+from continuum.coordination.models import CaseTeamMember
 
 
 @pytest.fixture

@@ -9,11 +9,12 @@ from django.test import Client
 from django.urls import reverse
 
 from continuum.access import grants
-from continuum.access.models import Town, User
 from continuum.access.testing import sign_in
 from continuum.cases import actions
-from continuum.cases.models import Case, CaseTeamMember
+from continuum.cases.models import Case
+from continuum.coordination.models import CaseTeamMember
 from continuum.journeys.models import EventKind, JourneyEvent
+from continuum.org.models import Town, User
 
 
 def _case():
@@ -107,17 +108,17 @@ def test_the_coordinator_builds_the_case_team(client, persona):
     grants.rebuild(cases=[case])  # the rows went without team_remove
     sign_in(client, persona("coordinator"))
     response = client.post(
-        reverse("cases:team", args=[case.pk]), {"member": advocate.pk, "team_role": "advocate"}
+        reverse("coordination:team", args=[case.pk]), {"member": advocate.pk, "team_role": "advocate"}
     )
     assert response.status_code == 302
     member = CaseTeamMember.objects.get(case=case, user=advocate, removed_at=None)
     assert member.agency == advocate.membership.agency
     assert JourneyEvent.objects.filter(case=case, kind=EventKind.CASE_TEAM_JOINED).exists()
     both = client.post(
-        reverse("cases:team", args=[case.pk]),
+        reverse("coordination:team", args=[case.pk]),
         {"member": advocate.pk, "agency": advocate.membership.agency_id, "team_role": "advocate"},
     )
     assert both.status_code == 400  # one or the other
-    client.post(reverse("cases:team", args=[case.pk]), {"remove": member.pk})
+    client.post(reverse("coordination:team", args=[case.pk]), {"remove": member.pk})
     member.refresh_from_db()
     assert member.removed_at is not None

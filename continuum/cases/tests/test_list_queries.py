@@ -9,11 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from continuum.access.models import Agency
 from continuum.access.testing import sign_in
-from continuum.cases.models import Case, CaseParticipant, ParticipantRole, Task, TaskKind
+from continuum.cases.models import Case, CaseParticipant, ParticipantRole
+from continuum.coordination.models import Task, TaskKind
 from continuum.intake.models import Tip
 from continuum.intake.referrals import Referral
+from continuum.org.models import Agency
 from continuum.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +78,7 @@ def queries(client, url, params):
         ("coordinator", "cases:list", {"q": SURNAME}),
         ("coordinator", "cases:list", {"q": f"Ana007 {SURNAME}"}),
         ("coordinator", "cases:list", {"q": SURNAME[:5].lower()}),
-        ("coordinator", "cases:tasks", {}),
+        ("coordinator", "coordination:tasks", {}),
         ("coordinator", "intake:queue", {}),
         ("intake", "intake:queue", {}),
     ],
@@ -89,7 +90,7 @@ def test_a_list_page_runs_as_many_queries_with_3n_cases_as_with_n(
     region = persona("coordinator").membership.agency.region
     # More than a page and than a queue shows, so both sizes show it full and count: the work
     # queue shows 200 tasks, and audits each case it shows (rows written in batches on SQLite).
-    n = 210 if url_name == "cases:tasks" else 60
+    n = 210 if url_name == "coordination:tasks" else 60
     add_cases(region, n)
     sign_in(client, user)
     url = reverse(url_name)

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from continuum.access import actions as access_actions
-from continuum.access.models import Agency
 from continuum.access.testing import sign_in
 from continuum.cases.models import CaseParticipant, SurvivorAccount
 from continuum.journeys.models import EventKind, JourneyEvent
+from continuum.org.models import Agency
 
 pytestmark = pytest.mark.django_db
 ACCOUNT = "CANARY-ACCOUNT: he kept our passports and said we owed him for the flight."

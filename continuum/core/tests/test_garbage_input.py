@@ -22,14 +22,14 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from continuum.access import policy
-from continuum.access.models import Agency, Membership, User
 from continuum.access.testing import sign_in
 from continuum.access.tests import oracle
 from continuum.access.tests.scenario import PERSONA_NAMES, case_url, oracle_world
-from continuum.access.tokens import token_create
 from continuum.audit.models import AuditEvent
 from continuum.cases.models import Case
 from continuum.core.htcds import SupportPlanType
+from continuum.org.models import Agency, Membership, User
+from continuum.org.tokens import token_create
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,7 @@ WITHOUT_FORMS = {
     "cases:audit",
     "care:provider_referrals",
     "care:directory",
-    "cases:tasks",
+    "coordination:tasks",
     "audit:flagged",
     "access:verify",
     "access:enroll",
@@ -221,10 +221,11 @@ def _seed() -> Case:
     task of their agency and a plan, a tip and a referral in the triage queue, an MDT meeting, and
     a break-glass grant of another administrator to review. Made with the real actions."""
     from continuum.access.actions import break_glass_start
-    from continuum.cases.actions import meeting_schedule, plan_create, task_create
     from continuum.cases.models import CaseParticipant
+    from continuum.coordination.actions import plan_create, task_create
     from continuum.intake import actions as intake_actions
     from continuum.intake import routing, tips
+    from continuum.mdt.actions import meeting_schedule
 
     coordinator = User.objects.select_related("membership__agency").get(username="coordinator")
     agency = coordinator.membership.agency
@@ -405,13 +406,13 @@ def test_a_good_referral_is_still_accepted(client):
 @pytest.mark.parametrize("advocate", ["abc", "9" * 30, "-1", "1.5", "\u0662"])
 def test_a_task_done_with_an_advocate_that_is_no_id_is_refused(client, persona, advocate):
     """The one form whose id was read by hand (cases/views.py task_done_view)."""
-    from continuum.cases.models import Task
+    from continuum.coordination.models import Task
 
     case = _seed()
     task = Task.objects.get(case=case, kind="assign_advocate", done_at=None)
     sign_in(client, persona("coordinator"))
     before = _row_counts()
-    response = client.post(reverse("cases:task_done", args=[task.case_id, task.pk]), {"advocate": advocate})
+    response = client.post(reverse("coordination:task_done", args=[task.case_id, task.pk]), {"advocate": advocate})
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.done_at is None

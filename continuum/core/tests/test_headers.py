@@ -127,7 +127,7 @@ def test_staff_pages_public_pages_and_the_api_are_never_stored(client, persona):
         ]
     )
     sign_in(client, persona("coordinator"))
-    for name in ("web:home", "cases:list", "cases:tasks", "intake:queue"):
+    for name in ("web:home", "cases:list", "coordination:tasks", "intake:queue"):
         response = client.get(reverse(name))
         assert response.status_code == 200, name
         assert "no-store" in response["Cache-Control"], name

@@ -1,4 +1,3 @@
-from continuum.access.models import Region
 from continuum.cases.models import Case, Exploitation
 from continuum.core.checks import every_field_has_a_category
 from continuum.core.sensitivity import (
@@ -11,6 +10,7 @@ from continuum.core.sensitivity import (
     sensitivity_of,
 )
 from continuum.intake.models import Tip
+from continuum.org.models import Region
 from continuum.people.models import Person
 
 

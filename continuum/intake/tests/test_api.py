@@ -9,11 +9,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from continuum.access.models import Agency, ApiToken
 from continuum.access.testing import sign_in
-from continuum.access.tokens import token_create, token_revoke
 from continuum.audit.models import AuditEvent
 from continuum.intake.referrals import Referral
+from continuum.org.models import Agency, ApiToken
+from continuum.org.tokens import token_create, token_revoke
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/referrals/"

@@ -9,11 +9,12 @@ import yaml
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from continuum.access.models import User
 from continuum.audit.models import AuditEvent
-from continuum.cases.models import Case, CaseTeamMember, MandatedReport, Task, TaskKind
+from continuum.cases.models import Case, MandatedReport
+from continuum.coordination.models import CaseTeamMember, Task, TaskKind
 from continuum.intake import routing
 from continuum.journeys.models import EventKind, JourneyEvent
+from continuum.org.models import User
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 11, 2, 15, tzinfo=dt.UTC)

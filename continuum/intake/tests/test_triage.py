@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from continuum.access.models import Region
 from continuum.access.testing import sign_in
 from continuum.cases.models import Case, CaseParticipant
 from continuum.intake import actions
@@ -15,6 +14,7 @@ from continuum.intake.models import Tip
 from continuum.intake.referrals import Referral
 from continuum.intake.selectors import soundex, triage_queue
 from continuum.journeys.models import EventKind, JourneyEvent
+from continuum.org.models import Region
 
 pytestmark = pytest.mark.django_db
 

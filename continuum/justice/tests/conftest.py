@@ -11,13 +11,14 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from continuum.access.models import Agency, AgencyKind, Membership, Role, User
 from continuum.audit.models import AuditEvent
-from continuum.cases.actions import team_add
-from continuum.cases.models import Case, CaseParticipant, ParticipantRole, TeamRole
+from continuum.cases.models import Case, CaseParticipant, ParticipantRole
+from continuum.coordination.actions import team_add
+from continuum.coordination.models import TeamRole
 from continuum.journeys.models import JourneyEvent
 from continuum.justice import actions
 from continuum.justice.models import Charge, Disposition, Investigation, Prosecution
+from continuum.org.models import Agency, AgencyKind, Membership, Role, User
 from continuum.people.models import Person
 
 

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from continuum.access.models import Agency, AgencyKind
 from continuum.audit.models import AuditEvent
 from continuum.cases.models import CaseParticipant, ParticipantRole
 from continuum.journeys.models import EventKind, JourneyEvent
@@ -19,6 +18,7 @@ from continuum.justice.models import (
     InvestigationStatus,
     ProsecutionStatus,
 )
+from continuum.org.models import Agency, AgencyKind
 
 pytestmark = pytest.mark.django_db
 

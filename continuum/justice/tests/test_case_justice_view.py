@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from continuum.access.testing import sign_in
 from continuum.audit.models import AuditEvent
-from continuum.cases.models import CaseParticipant, ParticipantRole, TeamRole
+from continuum.cases.models import CaseParticipant, ParticipantRole
+from continuum.coordination.models import TeamRole
 from continuum.journeys.models import EventKind, JourneyEvent
 from continuum.justice import actions
 from continuum.justice.models import Arrest, Investigation, InvestigationStatus

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from continuum.access.testing import sign_in
-from continuum.cases.models import TeamRole
+from continuum.coordination.models import TeamRole
 from continuum.journeys.models import EventKind, JourneyEvent
 from continuum.justice import actions
 from continuum.justice.models import Disposition, Prosecution, ProsecutionStatus

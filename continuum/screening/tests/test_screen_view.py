@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from continuum.access.testing import sign_in
-from continuum.cases.models import Case, CaseParticipant, Task, TaskKind
+from continuum.cases.models import Case, CaseParticipant
+from continuum.coordination.models import Task, TaskKind
 from continuum.screening.models import ScreeningResult
 from continuum.screening.tests.answers import answers
 

@@ -5,11 +5,11 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
-from continuum.access.models import Membership, Region, Town
 from continuum.cases.classification import age_group_of, combine_types, trafficking_type_of
 from continuum.cases.models import Case, Exploitation
 from continuum.conftest import SESSION_CASES
 from continuum.journeys.models import EventKind, JourneyEvent
+from continuum.org.models import Membership, Region, Town
 from continuum.synth import distributions as d
 from continuum.synth.personas import PERSONAS
 

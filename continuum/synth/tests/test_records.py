@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-from continuum.access.models import Agency, AgencyKind
 from continuum.care.models import ReferralStatus, ServiceReferral, UnmetNeed, UnmetReason
 from continuum.cases.models import Case, CaseParticipant, ParticipantRole
 from continuum.journeys.models import EventKind, JourneyEvent
@@ -30,6 +29,7 @@ from continuum.justice.models import (
     Prosecution,
     ProsecutionStatus,
 )
+from continuum.org.models import Agency, AgencyKind
 from continuum.synth.tests.databases import empty_database, run_continuum
 
 STATUS_AFTER = {

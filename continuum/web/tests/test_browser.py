@@ -18,7 +18,7 @@ def world(django_db_blocker):
 
 
 def sign_in(page, live_server, username):
-    from continuum.access.models import User
+    from continuum.org.models import User
 
     user = User.objects.get(username=username)
     totp_device(user)

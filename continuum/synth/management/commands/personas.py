@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from continuum.access.models import Membership
+from continuum.org.models import Membership
 from continuum.synth.personas import PERSONAS
 
 

@@ -1,0 +1,126 @@
+"""Deadlines that are kept: overdue tasks appear on the coordinator's queue and in the per-agency
+count the moment their deadline passes."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from continuum.access import grants, policy
+from continuum.access.testing import sign_in
+from continuum.cases.models import Case, MandatedReport
+from continuum.coordination.models import CaseTeamMember, Task, TaskKind
+from continuum.journeys.models import EventKind, JourneyEvent
+from continuum.org.models import Agency
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def task(persona):
+    coordinator = persona("coordinator")
+    case = Case.objects.filter(region=coordinator.membership.agency.region, age_group="minor").first()
+    return Task.objects.create(
+        case=case,
+        kind=TaskKind.MANDATED_REPORT,
+        agency=case.lead_agency,
+        due_at=timezone.now() + dt.timedelta(hours=24),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _no_synthetic_tasks(db):
+    """These tests follow one task through the queue: the session world's synthetic open tasks
+    (`continuum synth` writes the open work) are deleted for each test (rolled back afterwards)."""
+    Task.objects.all().delete()
+
+
+def _queue(client):
+    response = client.get(reverse("coordination:tasks"))
+    assert response.status_code == 200
+    return response.context["queue"]
+
+
+def test_an_overdue_task_appears_the_moment_its_deadline_passes(client, persona, task, monkeypatch):
+    sign_in(client, persona("coordinator"))
+    queue = _queue(client)
+    assert task in queue.tasks and queue.overdue == 0
+    monkeypatch.setattr(policy, "clock", lambda: task.due_at - dt.timedelta(seconds=1))
+    assert _queue(client).overdue == 0
+    monkeypatch.setattr(policy, "clock", lambda: task.due_at)
+    queue = _queue(client)
+    assert queue.overdue == 1
+    assert queue.by_agency == [(task.agency.name, 1)]
+    html = client.get(reverse("coordination:tasks")).content.decode()
+    assert 'data-overdue="1"' in html
+
+
+def test_another_region_does_not_see_or_count_the_task(client, persona, task, monkeypatch):
+    sign_in(client, persona("detective_west"))
+    monkeypatch.setattr(policy, "clock", lambda: task.due_at + dt.timedelta(days=1))
+    queue = _queue(client)
+    assert task not in queue.tasks and all(name != task.agency.name for name, _ in queue.by_agency)
+
+
+def test_completing_the_mandated_report_task_sends_the_report_and_records_the_step(client, persona, task):
+    report = MandatedReport.objects.create(
+        case=task.case,
+        agency=Agency.objects.get(name="DCF Greater Hartford Regional Office"),
+        due_at=task.due_at,
+    )
+    grants.refresh(report)  # made without routing
+    sign_in(client, persona("coordinator"))
+    response = client.post(reverse("coordination:task_done", args=[task.case_id, task.pk]))
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.done_at is not None
+    assert not MandatedReport.objects.filter(case=task.case, sent_at=None).exists()
+    assert JourneyEvent.objects.filter(case=task.case, kind=EventKind.REPORTED_TO_CHILD_WELFARE).exists()
+    again = client.post(reverse("coordination:task_done", args=[task.case_id, task.pk]))
+    assert again.status_code == 302
+    task.refresh_from_db()
+    assert (
+        JourneyEvent.objects.filter(
+            case=task.case, kind=EventKind.REPORTED_TO_CHILD_WELFARE, actor=persona("coordinator")
+        ).count()
+        == 1
+    )
+
+
+def test_an_advocate_assignment_puts_the_advocate_on_the_team(client, persona):
+    advocate = persona("advocate")
+    case = (
+        Case.objects.filter(region__code="greater-hartford", age_group="adult")
+        .exclude(team__user=advocate)
+        .first()
+    )
+    agency = advocate.membership.agency
+    grants.refresh(CaseTeamMember.objects.create(case=case, agency=agency, team_role="advocate"))
+    task = Task.objects.create(
+        case=case,
+        kind=TaskKind.ASSIGN_ADVOCATE,
+        agency=agency,
+        due_at=timezone.now() + dt.timedelta(hours=48),
+    )
+    sign_in(client, advocate)
+    page = client.get(reverse("cases:detail", args=[case.pk]))
+    assert page.status_code == 200  # the agency is on the team: case facts only
+    assert "person__last_name" not in " ".join(page.context["detail"].shown_fields)
+    client.post(reverse("coordination:task_done", args=[case.pk, task.pk]), {"advocate": advocate.pk})
+    assert CaseTeamMember.objects.filter(case=case, user=advocate, removed_at=None).exists()
+    page = client.get(reverse("cases:detail", args=[case.pk]))
+    assert "person__last_name" in page.context["detail"].shown_fields
+    assert (
+        JourneyEvent.objects.filter(case=case, kind=EventKind.ADVOCATE_ASSIGNED, actor=advocate).count() == 1
+    )
+
+
+def test_a_task_is_done_by_its_agency_or_the_coordinator_only(client, persona, task):
+    sign_in(
+        client, persona("caseworker")
+    )  # child welfare sees the child case, but the task is the taskforce's
+    response = client.post(reverse("coordination:task_done", args=[task.case_id, task.pk]))
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.done_at is None
