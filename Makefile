@@ -12,7 +12,7 @@ export CONTINUUM_VAR_DIR ?= $(CURDIR)/var
 help:
 	@echo "make demo    set everything up and serve the demo at http://127.0.0.1:$(PORT)"
 	@echo "make test    set everything up and run the whole test suite"
-	@echo "make check   ruff, mypy --strict, makemigrations --check, check --deploy"
+	@echo "make check   ruff, mypy --strict, the import layers, makemigrations --check, check --deploy"
 	@echo "make serve   the production server (gunicorn) with settings from the environment"
 	@echo "make bench   the benchmarks (not part of the test suite)"
 
@@ -81,6 +81,7 @@ check: install assets
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy continuum
+	$(BIN)/lint-imports
 	$(BIN)/continuum makemigrations --check --dry-run
 	CONTINUUM_ENV=production SECRET_KEY=$$(printf 'x%.0s' $$(seq 64))-check-only-not-a-secret \
 		AUDIT_KEY=$$(printf 'a%.0s' $$(seq 32))-check-only-not-a-secret \

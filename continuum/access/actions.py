@@ -72,7 +72,7 @@ def consent_record(
     if errors:
         raise ValidationError(errors)
     consent = Consent.objects.create(
-        case=case,
+        case_id=case.pk,
         survivor=survivor,
         agency=agency,
         categories=chosen,
@@ -144,7 +144,7 @@ def break_glass_start(*, actor: User, case: CaseRoot, reason: str) -> BreakGlass
     now = timezone.now()
     grant = BreakGlassGrant.objects.create(
         user=actor,
-        case=case,
+        case_id=case.pk,
         reason=text[:500],
         started_at=now,
         expires_at=now + dt.timedelta(minutes=BREAK_GLASS_MINUTES),
@@ -210,7 +210,7 @@ def court_order_record(
     if errors:
         raise ValidationError(errors)
     order = CourtOrder.objects.create(
-        case=case,
+        case_id=case.pk,
         agency=agency,
         categories=chosen,
         docket_reference=reference,
@@ -220,7 +220,7 @@ def court_order_record(
     )
     grants.refresh(order)
     # The task to tell the survivor (coordination registers it: continuum/access/registry.py).
-    registry.court_order_recorded(order=order, actor=actor)
+    registry.court_order_recorded(order=order, case=case, actor=actor)
     audit.record(
         actor=actor,
         action="court_order",

@@ -430,9 +430,7 @@ def access_case(
     try:
         decision = decide(user, key, action)
         case = (
-            cases.select_related("region", "town", "lead_agency", "referring_agency")
-            .filter(pk=key)
-            .first()
+            cases.select_related("region", "town", "lead_agency", "referring_agency").filter(pk=key).first()
             if decision and decision[0]
             else None
         )

@@ -33,7 +33,7 @@ class CaseRoot(Protocol):
 
 
 _case_model: Any = None
-_court_order_hooks: list[Callable[..., None]] = []
+_court_order_hooks: list[Callable[..., object]] = []
 
 
 def register_case_model(model: Any) -> None:
@@ -49,12 +49,12 @@ def case_model() -> Any:
     return _case_model
 
 
-def on_court_order(hook: Callable[..., None]) -> None:
-    """Call `hook(order=..., actor=...)` inside the transaction that records a court order."""
+def on_court_order(hook: Callable[..., object]) -> None:
+    """Call `hook(order=..., case=..., actor=...)` inside the transaction that records a court order."""
     if hook not in _court_order_hooks:
         _court_order_hooks.append(hook)
 
 
-def court_order_recorded(*, order: Any, actor: Any) -> None:
+def court_order_recorded(*, order: Any, case: CaseRoot, actor: Any) -> None:
     for hook in _court_order_hooks:
-        hook(order=order, actor=actor)
+        hook(order=order, case=case, actor=actor)

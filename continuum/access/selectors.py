@@ -10,11 +10,9 @@ from continuum.org.models import Region
 
 if TYPE_CHECKING:
     from continuum.access.policy import CaseAccess
-from django.db.models import QuerySet
 
 from continuum.access.models import CourtOrder
 from continuum.access.policy import CaseAccess
-from continuum.org.models import Region
 
 
 def regions() -> QuerySet[Region]:

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _
 
 from continuum.access import policy
@@ -193,8 +192,6 @@ class StaffChoiceField(StrictModelChoiceField):
         membership = getattr(obj, "membership", None)
         agency = membership.agency.name if membership is not None else ""
         return f"{obj.get_full_name() or obj.username} · {agency}"
-
-
 
 
 class UswdsForm(forms.Form):

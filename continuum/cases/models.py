@@ -300,10 +300,6 @@ class TraffickingLocation(TimeStamped):
         return f"{self.kind} location"
 
 
-
-
-
-
 class MandatedReport(TimeStamped):
     """A suspected minor victim reported to child welfare: a recorded exception to consent."""
 
@@ -332,8 +328,6 @@ class MandatedReport(TimeStamped):
         return f"Mandated report on {self.case_id}"
 
 
-
-
 class CaseNote(TimeStamped):
     """A note on a case. An advocate's privileged note is encrypted and reaches no one else:
     never law enforcement or prosecutors, not even with consent or a court order."""
@@ -357,10 +351,6 @@ class CaseNote(TimeStamped):
 
     def __str__(self) -> str:
         return f"Note {self.id}"
-
-
-
-
 
 
 class ClosureReason(models.TextChoices):
@@ -398,25 +388,3 @@ class SurvivorAccount(TimeStamped):
 
     def __str__(self) -> str:
         return f"Account {self.id}"
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-

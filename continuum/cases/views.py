@@ -176,8 +176,6 @@ def _consent_form(access: policy.CaseAccess, data: Any = None) -> ConsentForm:
     )
 
 
-
-
 @require_http_methods(["GET", "POST"])
 @staff_required
 def consents_view(request: HttpRequest, case_id: str) -> HttpResponse:
@@ -307,10 +305,6 @@ def court_orders_view(request: HttpRequest, case_id: str) -> HttpResponse:
     )
 
 
-
-
-
-
 @require_http_methods(["GET", "POST"])
 @staff_required
 def case_edit_view(request: HttpRequest, case_id: str) -> HttpResponse:
@@ -363,8 +357,6 @@ def case_edit_view(request: HttpRequest, case_id: str) -> HttpResponse:
     return render(
         request, "cases/case_edit.html", {"case": case, "form": form, "changed": changed}, status=status
     )
-
-
 
 
 @require_POST
@@ -430,30 +422,4 @@ def account_view(request: HttpRequest, case_id: str) -> HttpResponse:
     )
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 # --- MDT meetings: regional work, each case on the agenda through the policy -------------------
-
-
-
-
-
-
-
-

@@ -511,10 +511,9 @@ def goal_close(*, actor: User, goal: PlanGoal, status: str, expected_version: in
 TELL_SURVIVOR_WITHIN = dt.timedelta(days=7)
 
 
-def court_order_task(*, order: Any, actor: User) -> Task:
+def court_order_task(*, order: Any, case: Case, actor: User) -> Task:
     """The task for the case's lead agency to tell the survivor of a court order within seven days
     (registered with the access layer, which records the order: continuum/access/registry.py)."""
-    case = order.case
     return Task.objects.create(
         case=case,
         kind=TaskKind.TELL_SURVIVOR_OF_COURT_ORDER,

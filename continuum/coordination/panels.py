@@ -42,6 +42,9 @@ def register() -> None:
     )
     panels.register(
         panels.Panel(
-            name="coordination.tasks", order=100, template="coordination/_case_tasks.html", context=tasks_panel
+            name="coordination.tasks",
+            order=100,
+            template="coordination/_case_tasks.html",
+            context=tasks_panel,
         )
     )

@@ -72,10 +72,14 @@ class JourneyEvent(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="journey_events")
-    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(max_length=40, choices=EventKind.choices)
     occurred_at = models.DateTimeField(default=timezone.now)
-    agency = models.ForeignKey("org.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        "org.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

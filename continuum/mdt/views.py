@@ -90,9 +90,7 @@ def mdt_meeting_view(request: HttpRequest, meeting_id: str) -> HttpResponse:
     """One MDT meeting: the agenda (only cases the reader may view), attendance, and the minutes
     each reader may read. The region's coordinator runs it: agenda, invitations, attendance,
     minutes, action items as tasks, and marking it held (a journey step for every case on it)."""
-    meeting = (
-        meeting_for(request.user, uuid_or_none(meeting_id)) if policy.may(request.user, "mdt") else None
-    )
+    meeting = meeting_for(request.user, uuid_or_none(meeting_id)) if policy.may(request.user, "mdt") else None
     if meeting is None:
         audit.record(
             actor=request.user,

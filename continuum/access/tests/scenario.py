@@ -126,7 +126,12 @@ def oracle_world(user: User | None, case: Case) -> oracle.World:
 
 
 # Case URLs that take a second id (a consent, a task) and that act on POST only.
-SECOND_ID = {"cases:consent_revoke", "coordination:task_done", "coordination:task_edit", "coordination:plan_edit"}
+SECOND_ID = {
+    "cases:consent_revoke",
+    "coordination:task_done",
+    "coordination:task_edit",
+    "coordination:plan_edit",
+}
 # Of those, the ones whose second id is a UUID (a random one that exists nowhere).
 SECOND_UUID = {"coordination:plan_edit"}
 POST_ONLY = {"cases:consent_revoke", "coordination:task_done", "cases:close"}

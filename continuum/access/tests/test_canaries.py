@@ -256,7 +256,13 @@ def _pages_showing_a_canary_name(client, user, ids) -> set[str]:
         if any(canary in html for canary in NAME_CANARIES):
             shown.add(name)
     # The case page and its tabs, the lists, the MDT meeting and the directory were all opened.
-    assert {"cases:detail", "coordination:plan", "coordination:task_edit", "mdt:meeting", "intake:queue"} <= opened
+    assert {
+        "cases:detail",
+        "coordination:plan",
+        "coordination:task_edit",
+        "mdt:meeting",
+        "intake:queue",
+    } <= opened
     return shown
 
 

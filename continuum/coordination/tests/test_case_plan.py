@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from continuum.access import actions as access_actions
 from continuum.access.testing import sign_in
-from continuum.coordination import actions
 from continuum.cases.models import CaseParticipant
+from continuum.coordination import actions
 from continuum.coordination.models import GoalStatus, PlanGoal, SupportPlan, Task, TaskKind
 from continuum.core.sensitivity import InfoCategory
 from continuum.journeys.models import EventKind, JourneyEvent

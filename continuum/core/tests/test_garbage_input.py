@@ -412,7 +412,9 @@ def test_a_task_done_with_an_advocate_that_is_no_id_is_refused(client, persona, 
     task = Task.objects.get(case=case, kind="assign_advocate", done_at=None)
     sign_in(client, persona("coordinator"))
     before = _row_counts()
-    response = client.post(reverse("coordination:task_done", args=[task.case_id, task.pk]), {"advocate": advocate})
+    response = client.post(
+        reverse("coordination:task_done", args=[task.case_id, task.pk]), {"advocate": advocate}
+    )
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.done_at is None

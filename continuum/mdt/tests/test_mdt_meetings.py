@@ -11,10 +11,10 @@ from django.utils import timezone
 from continuum.access.actions import consent_record
 from continuum.access.testing import sign_in
 from continuum.audit.models import AuditEvent
-from continuum.mdt import actions
 from continuum.cases.models import Case, CaseParticipant
 from continuum.coordination.models import Task
 from continuum.journeys.models import EventKind, JourneyEvent
+from continuum.mdt import actions
 from continuum.mdt.models import MdtAttendance, MdtMeeting, MdtMinute, MeetingStatus
 
 pytestmark = pytest.mark.django_db
