@@ -1,4 +1,5 @@
-"""Reads of reference data (regions, agencies) that any signed-in staff member may see."""
+"""Reads of reference data (regions) that any signed-in staff member may see, and of a case's court
+orders for a reader the policy let in."""
 
 from __future__ import annotations
 

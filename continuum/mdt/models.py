@@ -117,7 +117,7 @@ class MdtMinute(TimeStamped):
 
     # MDT meetings are regional work; what a reader sees of an agenda item follows the case's
     # rules (only cases they may view), and each minute's body only where the minute's own
-    # category is open to them on that case (continuum/cases/selectors.py meeting_view).
+    # category is open to them on that case (continuum/mdt/selectors.py meeting_view).
     FIELD_CATEGORIES: ClassVar[FieldCategories] = {
         **TimeStamped.BASE_FIELD_CATEGORIES,
         "id": InfoCategory.CASE_FACTS,
