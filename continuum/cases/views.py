@@ -362,7 +362,9 @@ def task_queue_view(request: HttpRequest) -> HttpResponse:
         detail={"count": len(queue.tasks), "page": queue.page.number},
     )
     policy.audited_list(request.user, [task.case_id for task in queue.tasks])
-    return render(request, "cases/task_queue.html", {"queue": queue, "page": queue.page, "now": now})
+    return render(
+        request, "cases/task_queue.html", {"queue": queue, "page": queue.page, "query": "", "now": now}
+    )
 
 
 @require_POST
