@@ -354,12 +354,17 @@ def task_queue_view(request: HttpRequest) -> HttpResponse:
     """The work queue: open tasks on the cases this user may see, overdue first, and the overdue
     count per agency."""
     now = policy.clock()
-    queue = task_queue(request.user, now)
+    queue = task_queue(request.user, now, request.GET.get("page"))
     audit.record(
-        actor=request.user, action="list", object_type="cases.Task", detail={"count": len(queue.tasks)}
+        actor=request.user,
+        action="list",
+        object_type="cases.Task",
+        detail={"count": len(queue.tasks), "page": queue.page.number},
     )
     policy.audited_list(request.user, [task.case_id for task in queue.tasks])
-    return render(request, "cases/task_queue.html", {"queue": queue, "now": now})
+    return render(
+        request, "cases/task_queue.html", {"queue": queue, "page": queue.page, "query": "", "now": now}
+    )
 
 
 @require_POST
