@@ -43,7 +43,7 @@ def sent_referral(region, lead, service, staff):
     case, survivor = make_case(region, lead)
     make_consent(case, survivor, service.agency, staff)
     referral = actions.service_referral_propose(actor=staff, case=case, survivor=survivor, service=service)
-    return actions.service_referral_send(actor=staff, referral=referral)
+    return actions.service_referral_send(actor=staff, referral=referral, expected_version=referral.version)
 
 
 def race(referrals, staff):
@@ -54,7 +54,9 @@ def race(referrals, staff):
     def accept(i):
         try:
             barrier.wait(timeout=10)
-            actions.service_referral_answer(actor=staff, referral=referrals[i], answer="accept")
+            actions.service_referral_answer(
+                actor=staff, referral=referrals[i], answer="accept", expected_version=referrals[i].version
+            )
             outcomes[i] = "accepted"
         except ValidationError as error:
             outcomes[i] = error.code or "refused"

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def _sent(advocate, case, survivor, service):
     referral = actions.service_referral_propose(actor=advocate, case=case, survivor=survivor, service=service)
-    return actions.service_referral_send(actor=advocate, referral=referral)
+    return actions.service_referral_send(actor=advocate, referral=referral, expected_version=referral.version)
 
 
 @pytest.fixture

@@ -237,7 +237,9 @@ def _seed() -> Case:
         what_is_known="A young woman is made to work at a nail salon.",
         survivor_first_name="Ana",
     )
-    case = intake_actions.referral_to_case(actor=coordinator, referral=opened)
+    case = intake_actions.referral_to_case(
+        actor=coordinator, referral=opened, expected_version=opened.version
+    )
     # Routing gives it an "assign an advocate" task, whose form names an advocate by id.
     routing.route_case(
         actor=coordinator,
