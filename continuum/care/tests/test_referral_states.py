@@ -363,3 +363,38 @@ def test_only_a_survivor_of_the_case_can_be_referred(case, shelter, advocate):
     with pytest.raises(ValidationError):
         actions.service_referral_propose(actor=advocate, case=case, survivor=stranger, service=shelter)
     assert not ServiceReferral.objects.filter(case=case).exists()
+
+
+def test_every_step_from_a_version_someone_else_moved_on_is_refused(
+    proposed, consent, shelter, advocate, provider_user
+):
+    def stale(r):
+        return r.version - 1
+
+    error = _refused(
+        lambda r: actions.service_referral_send(actor=advocate, referral=r, expected_version=stale(r)),
+        proposed,
+        shelter,
+    )
+    assert error.code == "stale"
+    sent = actions.service_referral_send(actor=advocate, referral=proposed, expected_version=proposed.version)
+    accepted = actions.service_referral_answer(
+        actor=provider_user, referral=sent, answer="accept", expected_version=sent.version
+    )
+    error = _refused(
+        lambda r: actions.service_referral_start(actor=provider_user, referral=r, expected_version=stale(r)),
+        accepted,
+        shelter,
+    )
+    assert error.code == "stale"
+    started = actions.service_referral_start(
+        actor=provider_user, referral=accepted, expected_version=accepted.version
+    )
+    error = _refused(
+        lambda r: actions.service_referral_close(
+            actor=provider_user, referral=r, outcome="completed", expected_version=stale(r)
+        ),
+        started,
+        shelter,
+    )
+    assert error.code == "stale"
