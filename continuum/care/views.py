@@ -351,28 +351,31 @@ def directory_edit_view(request: HttpRequest, service_id: int) -> HttpResponse:
     )
 
 
-def _what_changed(stale: StaleEdit) -> list[tuple[Any, str]]:
-    """(field label, value now) for each field someone else changed, as plain text."""
+def _what_changed(stale: StaleEdit) -> dict[Any, tuple[str, str]]:
+    """{field label: (what the editor saw, what it is now)} for each field someone else changed,
+    as plain text."""
     labels = {name: field.label for name, field in ProviderServiceForm.base_fields.items()}
-    genders = dict(Gender.choices)
-    shown = []
-    for name, (_seen, now) in stale.changed.items():
-        if name == "regions":
-            text = ", ".join(
-                Region.objects.filter(pk__in=now).order_by("name").values_list("name", flat=True)
-            )
-        elif name == "genders":
-            text = ", ".join(str(genders.get(code, code)) for code in now)
-        elif name == "languages":
-            text = ", ".join(now)
-        elif name == "service_type":
-            text = str(ServiceType(now).label) if now in ServiceType.values else str(now)
-        elif name == "active":
-            text = _("Takes referrals") if now else _("Takes no referrals now")
-        else:
-            text = "" if now is None else str(now)
-        shown.append((labels.get(name, name), text or "—"))
-    return shown
+    return {
+        labels.get(name, name): (_entry_text(name, seen), _entry_text(name, now))
+        for name, (seen, now) in stale.changed.items()
+    }
+
+
+def _entry_text(name: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if name == "regions":
+        return ", ".join(Region.objects.filter(pk__in=value).order_by("name").values_list("name", flat=True))
+    if name == "genders":
+        genders = dict(Gender.choices)
+        return ", ".join(str(genders.get(code, code)) for code in value)
+    if name == "languages":
+        return ", ".join(value)
+    if name == "service_type":
+        return str(ServiceType(value).label) if value in ServiceType.values else str(value)
+    if name == "active":
+        return str(_("Takes referrals") if value else _("Takes no referrals now"))
+    return str(value) or "—"
 
 
 def _add_errors(form: Any, error: ValidationError) -> None:

@@ -424,7 +424,13 @@ def case_edit_view(request: HttpRequest, case_id: str) -> HttpResponse:
                     seen=form.seen(),
                 )
             except StaleEdit as stale:
-                status, changed = 409, stale.changed
+                # What the editor saw, as the page showed it (the form kept the ids).
+                choices = {"town": towns, "owner": owners}
+                changed = {
+                    name: (choices[name].filter(pk=seen).first() if name in choices else seen, now)
+                    for name, (seen, now) in stale.changed.items()
+                }
+                status = 409
                 form = CaseEditForm(
                     initial={
                         "version": stale.current.version,

@@ -101,7 +101,7 @@ def test_a_stale_edit_is_refused_with_409_saves_nothing_and_shows_the_newer_valu
     form = response.context["form"]
     assert form.initial["capacity"] == 7 and form.initial["version"] == newer[0]
     html = response.content.decode()
-    assert 'data-testid="stale"' in html and "Places: 7" in html
+    assert 'data-testid="stale"' in html and "Places: 2 → 7" in html
     assert 'value="7"' in html
 
 
