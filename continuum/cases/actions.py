@@ -222,16 +222,14 @@ def case_classify_from_screening(
     exploitation.methods_of_control = sorted(controls)
     if stated_age is not None and person.birth_date is None:
         exploitation.stated_age = stated_age
-    exploitation.version += 1
-    exploitation.save(update_fields=["types", "methods_of_control", "stated_age", "version", "updated_at"])
+    save_new_version(exploitation, ["types", "methods_of_control", "stated_age"])
     records = list(Exploitation.objects.filter(case=case).select_related("survivor"))
     case.trafficking_type = combine_types(trafficking_type_of(e.types) for e in records)
     age_group = age_group_of(e.age_at_exploitation for e in records)
     if age_group == AgeGroup.UNKNOWN and minor is not None:
         age_group = AgeGroup.MINOR if minor else AgeGroup.ADULT
     case.age_group = age_group
-    case.version += 1
-    case.save(update_fields=["trafficking_type", "age_group", "version", "updated_at"])
+    save_new_version(case, ["trafficking_type", "age_group"])
     audit.record(
         actor=actor,
         action="update",
@@ -548,8 +546,7 @@ def follow_up_record(
     )
     for task in done:
         task.done_at = now
-        task.version += 1
-        task.save(update_fields=["done_at", "version", "updated_at"])
+        save_new_version(task, ["done_at"])
         audit.record(actor=actor, action="update", obj=task, case_id=case.pk, fields=["done_at"])
     if next_contact_on is not None:
         due = timezone.make_aware(dt.datetime.combine(next_contact_on, dt.time(FOLLOW_UP_DUE_HOUR)))
