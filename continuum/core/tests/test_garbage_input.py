@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -181,13 +182,21 @@ def _view_name(url: str) -> str | None:
         return None
 
 
-def _post_garbage(client: Any, page_url: str, problems: list[str], tried: set[str]) -> list[str]:
-    """Send garbage to every form of the page; the page's links (to follow as the same persona)."""
+def _page_forms(client: Any, page_url: str) -> _Forms | None:
+    """The forms and links of an HTML page the persona may open (None for anything else)."""
     page = client.get(page_url)
     if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
-        return []
+        return None
     parser = _Forms()
     parser.feed(page.content.decode())
+    return parser
+
+
+def _post_garbage(client: Any, page_url: str, problems: list[str], tried: set[str]) -> list[str]:
+    """Send garbage to every form of the page; the page's links (to follow as the same persona)."""
+    parser = _page_forms(client, page_url)
+    if parser is None:
+        return []
     kinds = [(k, v, False) for k, v in GARBAGE.items()] + [(k, v, True) for k, v in RAW_GARBAGE.items()]
     for action, fields in parser.forms:
         target = action or page_url
@@ -278,6 +287,26 @@ def _seed() -> Case:
     return case
 
 
+def _pages(client: Any, cases: list[Case], *, public: bool) -> Iterator[str]:
+    """Each URL of policy.yaml `urls`, with the client signed in as a persona whose role may use
+    it (signed out for a public one, when `public`)."""
+    for name, operation in policy.policy().urls.items():
+        if operation.startswith("token.") or name == "web:logout" or (operation == "public" and not public):
+            continue
+        if operation == "public":
+            client.logout()
+            url = _url_of(name, None)
+        else:
+            chosen = _persona_for(name, operation, cases)
+            if chosen is None:
+                continue
+            user, case = chosen
+            sign_in(client, user)
+            url = _url_of(name, case)
+        if url is not None:
+            yield url
+
+
 def test_garbage_in_every_form_is_refused_and_changes_nothing(client):
     from continuum.access.tests.scenario import build
 
@@ -290,21 +319,7 @@ def test_garbage_in_every_form_is_refused_and_changes_nothing(client):
     problems: list[str] = []
     tried: set[str] = set()
     urls = policy.policy().urls
-    for name, operation in urls.items():
-        if operation.startswith("token.") or name == "web:logout":
-            continue
-        if operation == "public":
-            client.logout()
-            url = _url_of(name, None)
-        else:
-            chosen = _persona_for(name, operation, cases)
-            if chosen is None:
-                continue
-            user, case = chosen
-            sign_in(client, user)
-            url = _url_of(name, case)
-        if url is None:
-            continue
+    for url in _pages(client, cases, public=True):
         for link in _post_garbage(client, url, problems, tried):
             linked = _view_name(link)
             if linked in urls and linked not in tried and linked != "web:logout":
@@ -459,11 +474,9 @@ def _versions() -> dict[tuple[str, Any], tuple[int, Any]]:
 
 def _post_bad_versions(client: Any, page_url: str, problems: list[str], tried: set[str]) -> list[str]:
     """Send each form of the page that carries a version back as drawn, but with a bad version."""
-    page = client.get(page_url)
-    if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
+    parser = _page_forms(client, page_url)
+    if parser is None:
         return []
-    parser = _Forms()
-    parser.feed(page.content.decode())
     for action, fields in parser.forms:
         target = action or page_url
         if not any(name == "version" for name, _ in fields):
@@ -500,17 +513,7 @@ def test_an_edit_without_its_version_or_with_garbage_for_it_saves_nothing(client
     audit_before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     problems: list[str] = []
     tried: set[str] = set()
-    for name, operation in policy.policy().urls.items():
-        if operation in {"public"} or operation.startswith("token.") or name == "web:logout":
-            continue
-        chosen = _persona_for(name, operation, cases)
-        if chosen is None:
-            continue
-        user, case = chosen
-        sign_in(client, user)
-        url = _url_of(name, case)
-        if url is None:
-            continue
+    for url in _pages(client, cases, public=False):
         for link in _post_bad_versions(client, url, problems, tried):
             if _view_name(link) in EDIT_VIEWS:
                 _post_bad_versions(client, link, problems, tried)

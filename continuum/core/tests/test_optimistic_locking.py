@@ -74,15 +74,19 @@ def _coordinator() -> User:
     return User.objects.select_related("membership__agency__region").get(username="coordinator")
 
 
-def _new_case(coordinator: User) -> Case:
-    referral = intake_actions.referral_create(
+def _new_referral(coordinator: User, **values: Any) -> Any:
+    return intake_actions.referral_create(
         actor=None,
         region=coordinator.membership.agency.region,
         source="law_enforcement",
         received_at=timezone.now(),
         what_is_known="Made to work at a farm.",
-        survivor_first_name="Ana",
+        **values,
     )
+
+
+def _new_case(coordinator: User) -> Case:
+    referral = _new_referral(coordinator, survivor_first_name="Ana")
     return intake_actions.referral_to_case(
         actor=coordinator, referral=referral, expected_version=referral.version
     )
@@ -173,13 +177,7 @@ def _investigation_close(user: User, case: Case) -> tuple[Model, Callable[[int],
 
 
 def _referral_to_case(user: User, case: Case) -> tuple[Model, Callable[[int], Any]]:
-    referral = intake_actions.referral_create(
-        actor=None,
-        region=user.membership.agency.region,
-        source="law_enforcement",
-        received_at=timezone.now(),
-        what_is_known="Forced work at a nail salon.",
-    )
+    referral = _new_referral(user)
     return referral, lambda version: intake_actions.referral_to_case(
         actor=user, referral=referral, expected_version=version
     )
