@@ -531,29 +531,29 @@ def provider_service_update(
     naming what differs from what the editor had `seen`, and nothing is saved. Invalid values are
     refused whole (ValidationError). Nothing that actually changes: nothing written."""
     _check_editable(actor, changes)
-    row = ProviderService.objects.select_for_update().get(pk=service.pk)
-    before = service_values(row)
-    if row.version != expected_version:
-        raise StaleEdit(row, _differences(seen or {}, before))
+    locked = ProviderService.objects.select_for_update().get(pk=service.pk)
+    before = service_values(locked)
+    if locked.version != expected_version:
+        raise StaleEdit(locked, _differences(seen or {}, before))
     after = {**before, **{name: _plain(name, value) for name, value in changes.items()}}
     changed = sorted(name for name in changes if after[name] != before[name])
     if not changed:
-        return row
+        return locked
     columns = {name: after[name] for name in changed if name != "regions"}
     for name, value in columns.items():
-        setattr(row, name, value)
-    _validate(row)
+        setattr(locked, name, value)
+    _validate(locked)
     # One conditional UPDATE: two people saving at the same moment cannot both win, on a
     # database without row locks too.
     try:
-        update_if_version(ProviderService.objects, row.pk, expected_version, **columns)
+        update_if_version(ProviderService.objects, locked.pk, expected_version, **columns)
     except StaleEdit as stale:
         raise StaleEdit(stale.current, _differences(seen or {}, service_values(stale.current))) from None
     if "regions" in changed:
-        row.regions.set(after["regions"])
-    audit.record(actor=actor, action="update", obj=row, fields=changed)
-    row.refresh_from_db()
-    return row
+        locked.regions.set(after["regions"])
+    audit.record(actor=actor, action="update", obj=locked, fields=changed)
+    locked.refresh_from_db()
+    return locked
 
 
 def _differences(seen: dict[str, Any], now: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
