@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,7 +41,9 @@ from continuum.cases.models import (
     TaskKind,
     TeamRole,
 )
+from continuum.core import locking
 from continuum.core.htcds import CaseStatus, MethodOfControl, SupportPlanType, TypeOfExploitation
+from continuum.core.locking import check_version, save_new_version, seen_of, update_if_version
 from continuum.core.sensitivity import InfoCategory
 from continuum.core.validation import check_moments
 from continuum.journeys.actions import journey_record
@@ -221,16 +222,14 @@ def case_classify_from_screening(
     exploitation.methods_of_control = sorted(controls)
     if stated_age is not None and person.birth_date is None:
         exploitation.stated_age = stated_age
-    exploitation.version += 1
-    exploitation.save(update_fields=["types", "methods_of_control", "stated_age", "version", "updated_at"])
+    save_new_version(exploitation, ["types", "methods_of_control", "stated_age"])
     records = list(Exploitation.objects.filter(case=case).select_related("survivor"))
     case.trafficking_type = combine_types(trafficking_type_of(e.types) for e in records)
     age_group = age_group_of(e.age_at_exploitation for e in records)
     if age_group == AgeGroup.UNKNOWN and minor is not None:
         age_group = AgeGroup.MINOR if minor else AgeGroup.ADULT
     case.age_group = age_group
-    case.version += 1
-    case.save(update_fields=["trafficking_type", "age_group", "version", "updated_at"])
+    save_new_version(case, ["trafficking_type", "age_group"])
     audit.record(
         actor=actor,
         action="update",
@@ -239,15 +238,6 @@ def case_classify_from_screening(
         fields=["types", "methods_of_control", "stated_age"],
     )
     return case
-
-
-class StaleEdit(Exception):
-    """Someone saved the record after this user opened it: nothing was saved (SECURITY.md 19)."""
-
-    def __init__(self, current: Any, changed: dict[str, tuple[Any, Any]]) -> None:
-        super().__init__("stale edit")
-        self.current = current
-        self.changed = changed
 
 
 CASE_EDITABLE = ("town", "owner", "status")
@@ -273,18 +263,13 @@ def case_update(
     if changes.get("status") in {CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED}:
         raise ValidationError({"status": _("Close a case with its closure reason, not here.")})
     values = {_column(name): _pk(value) for name, value in changes.items()}
-    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
-        **values, version=F("version") + 1, updated_at=timezone.now()
+    current = update_if_version(
+        Case.objects.select_related("town", "owner"),
+        case.pk,
+        expected_version,
+        seen={name: value for name, value in (seen or {}).items() if name in CASE_EDITABLE},
+        **values,
     )
-    current = Case.objects.select_related("town", "owner").get(pk=case.pk)
-    if updated == 0:
-        before = seen or {}
-        theirs = {
-            name: (before.get(name), getattr(current, name))
-            for name in CASE_EDITABLE
-            if name in before and _pk(before[name]) != getattr(current, _column(name))
-        }
-        raise StaleEdit(current, theirs)
     audit.record(actor=actor, action="update", obj=current, fields=sorted(changes))
     return current
 
@@ -346,22 +331,14 @@ def case_close(*, actor: User, case: Case, reason: str, expected_version: int) -
     if reason not in ClosureReason.values:
         raise ValidationError({"reason": _("Choose why the case closes.")})
     status = CaseStatus.CLOSED_REFERRED if reason == ClosureReason.TRANSFERRED else CaseStatus.CLOSED
-    updated = (
-        Case.objects.filter(pk=case.pk, version=expected_version)
-        .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED])
-        .update(
-            status=status,
-            closure_reason=reason,
-            closed_on=timezone.localdate(),
-            version=F("version") + 1,
-            updated_at=timezone.now(),
-        )
-    )
-    current = Case.objects.get(pk=case.pk)
-    if updated == 0:
-        if current.status in {CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED}:
-            raise ValidationError(_("This case is closed already."))
-        raise StaleEdit(current, {"status": (case.status, current.status)})
+    current = Case.objects.select_for_update().get(pk=case.pk)
+    if current.status in {CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED}:
+        raise ValidationError(_("This case is closed already."))
+    check_version(current, expected_version, seen={"status": case.status})
+    current.status = status
+    current.closure_reason = reason
+    current.closed_on = timezone.localdate()
+    save_new_version(current, ["status", "closure_reason", "closed_on"])
     audit.record(
         actor=actor,
         action="update",
@@ -468,14 +445,12 @@ def task_assign(
     """Give an open task to someone of its agency and (re)set its deadline; a stale edit is
     refused with what changed (StaleEdit), nothing saved."""
     check_moments(due_at=due_at)
-    locked = Task.objects.select_for_update().select_related("agency").get(pk=task.pk)
-    if locked.version != expected_version:
-        changed = {
-            name: (getattr(task, name), getattr(locked, name))
-            for name in ("assignee_id", "due_at", "done_at")
-            if getattr(task, name) != getattr(locked, name)
-        }
-        raise StaleEdit(locked, changed)
+    locked = locking.locked(
+        Task.objects.select_related("agency"),
+        task.pk,
+        expected_version,
+        seen=seen_of(task, ("assignee_id", "due_at", "done_at")),
+    )
     if locked.done_at is not None:
         raise ValidationError(_("This task is already done."))
     if assignee is not None:
@@ -489,8 +464,7 @@ def task_assign(
     ]
     locked.assignee = assignee
     locked.due_at = due_at
-    locked.version += 1
-    locked.save(update_fields=["assignee", "due_at", "version", "updated_at"])
+    save_new_version(locked, ["assignee", "due_at"])
     audit.record(actor=actor, action="update", obj=locked, case_id=locked.case_id, fields=changed_fields)
     if "assignee" in changed_fields and assignee is not None:
         journey_record(
@@ -572,8 +546,7 @@ def follow_up_record(
     )
     for task in done:
         task.done_at = now
-        task.version += 1
-        task.save(update_fields=["done_at", "version", "updated_at"])
+        save_new_version(task, ["done_at"])
         audit.record(actor=actor, action="update", obj=task, case_id=case.pk, fields=["done_at"])
     if next_contact_on is not None:
         due = timezone.make_aware(dt.datetime.combine(next_contact_on, dt.time(FOLLOW_UP_DUE_HOUR)))
@@ -665,14 +638,7 @@ def plan_update(
         raise ValidationError(
             _("These fields cannot be changed here: %(names)s") % {"names": ", ".join(sorted(unknown))}
         )
-    locked = SupportPlan.objects.select_for_update().get(pk=plan.pk)
-    if locked.version != expected_version:
-        changed = {
-            name: (getattr(plan, name), getattr(locked, name))
-            for name in PLAN_EDITABLE
-            if getattr(plan, name) != getattr(locked, name)
-        }
-        raise StaleEdit(locked, changed)
+    locked = locking.locked(SupportPlan.objects, plan.pk, expected_version, seen=seen_of(plan, PLAN_EDITABLE))
     merged = {name: getattr(locked, name) for name in PLAN_EDITABLE} | changes
     errors = _plan_errors(str(merged["objectives"]), merged["planned_end_date"], locked.created_at.date())
     ended = merged["actual_end_date"]
@@ -684,8 +650,7 @@ def plan_update(
     for name in fields:
         value = merged[name]
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
-    locked.version += 1
-    locked.save(update_fields=[*fields, "version", "updated_at"])
+    save_new_version(locked, fields)
     audit.record(actor=actor, action="update", obj=locked, case_id=locked.case_id, fields=fields)
     return locked
 
@@ -746,12 +711,10 @@ def goal_close(*, actor: User, goal: PlanGoal, status: str, expected_version: in
     locked = PlanGoal.objects.select_for_update().select_related("plan").get(pk=goal.pk)
     if locked.status != GoalStatus.OPEN:
         raise ValidationError(_("This goal is closed already."))
-    if locked.version != expected_version:
-        raise StaleEdit(locked, {"status": (goal.status, locked.status)})
+    check_version(locked, expected_version, seen={"status": goal.status})
     locked.status = status
     locked.closed_at = timezone.now()
-    locked.version += 1
-    locked.save(update_fields=["status", "closed_at", "version", "updated_at"])
+    save_new_version(locked, ["status", "closed_at"])
     audit.record(
         actor=actor,
         action="update",
@@ -893,19 +856,22 @@ def minute_add(*, actor: User, item: MdtAgendaItem, category: str, body: str) ->
     return minute
 
 
+def _planned_meeting(meeting: MdtMeeting, expected_version: int) -> MdtMeeting:
+    """The meeting's row, locked, if it is still planned and nobody changed it meanwhile."""
+    current = MdtMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if current.status != MeetingStatus.PLANNED:
+        raise ValidationError(_("This meeting is over already."))
+    check_version(current, expected_version, seen={"status": meeting.status})
+    return current
+
+
 @transaction.atomic
 def meeting_hold(*, actor: User, meeting: MdtMeeting, expected_version: int) -> MdtMeeting:
     """The meeting took place: every case on its agenda gets an MDT step in its journey."""
-    updated = MdtMeeting.objects.filter(
-        pk=meeting.pk, version=expected_version, status=MeetingStatus.PLANNED
-    ).update(
-        status=MeetingStatus.HELD, held_at=timezone.now(), version=F("version") + 1, updated_at=timezone.now()
-    )
-    current = MdtMeeting.objects.get(pk=meeting.pk)
-    if updated == 0:
-        if current.status != MeetingStatus.PLANNED:
-            raise ValidationError(_("This meeting is over already."))
-        raise StaleEdit(current, {"status": (meeting.status, current.status)})
+    current = _planned_meeting(meeting, expected_version)
+    current.status = MeetingStatus.HELD
+    current.held_at = timezone.now()
+    save_new_version(current, ["status", "held_at"])
     assert current.held_at is not None
     for case_id in MdtAgendaItem.objects.filter(meeting=meeting).values_list("case_id", flat=True):
         journey_record(
@@ -921,13 +887,8 @@ def meeting_hold(*, actor: User, meeting: MdtMeeting, expected_version: int) -> 
 
 @transaction.atomic
 def meeting_cancel(*, actor: User, meeting: MdtMeeting, expected_version: int) -> MdtMeeting:
-    updated = MdtMeeting.objects.filter(
-        pk=meeting.pk, version=expected_version, status=MeetingStatus.PLANNED
-    ).update(status=MeetingStatus.CANCELLED, version=F("version") + 1, updated_at=timezone.now())
-    current = MdtMeeting.objects.get(pk=meeting.pk)
-    if updated == 0:
-        if current.status != MeetingStatus.PLANNED:
-            raise ValidationError(_("This meeting is over already."))
-        raise StaleEdit(current, {"status": (meeting.status, current.status)})
+    current = _planned_meeting(meeting, expected_version)
+    current.status = MeetingStatus.CANCELLED
+    save_new_version(current, ["status"])
     audit.record(actor=actor, action="update", obj=current, fields=["status"])
     return current

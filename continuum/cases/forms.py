@@ -13,6 +13,7 @@ from continuum.cases.actions import MINUTE_CATEGORIES, TASK_TITLE_MAX
 from continuum.cases.classification import AgeGroup, TraffickingType
 from continuum.cases.models import ContactMethod, ContactOutcome, GoalStatus, TeamRole
 from continuum.core.htcds import CaseStatus, SupportPlanType
+from continuum.core.locking import VersionField
 from continuum.core.sensitivity import InfoCategory
 from continuum.core.validation import (
     BoundedDateField,
@@ -21,7 +22,6 @@ from continuum.core.validation import (
     StrictModelChoiceField,
     StrictMultipleChoiceField,
     TextField,
-    WholeNumberField,
     parse_id,
 )
 from continuum.people.models import Person
@@ -146,7 +146,7 @@ class CourtOrderForm(forms.Form):
 class CaseEditForm(forms.Form):
     """The editable facts of a case, with the version the editor started from (SECURITY.md 19)."""
 
-    version = WholeNumberField(widget=forms.HiddenInput, min_value=1)
+    version = VersionField()
     # What the editor saw when the form was drawn, to show what someone else changed meanwhile.
     seen_town = TextField(widget=forms.HiddenInput, required=False)
     seen_owner = TextField(widget=forms.HiddenInput, required=False)
@@ -269,7 +269,7 @@ class TaskForm(UswdsForm):
 
 
 class TaskAssignForm(UswdsForm):
-    version = WholeNumberField(widget=forms.HiddenInput, min_value=1)
+    version = VersionField()
     assignee = StaffChoiceField(label=_("Staff member"), queryset=User.objects.none(), required=False)
     due_at = _datetime_field(_("Due"))
 
@@ -305,7 +305,7 @@ class PlanForm(UswdsForm):
 
 
 class PlanEditForm(UswdsForm):
-    version = WholeNumberField(widget=forms.HiddenInput, min_value=1)
+    version = VersionField()
     objectives = TextField(label=_("Objectives"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     action_plan = TextField(
         label=_("Action plan"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})

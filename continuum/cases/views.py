@@ -78,6 +78,7 @@ from continuum.cases.selectors import (
     team_choices,
     with_survivor_labels,
 )
+from continuum.core.locking import StaleEdit, parse_version, stale_summary
 from continuum.core.validation import parse_id
 
 PAGE_SIZE = 25
@@ -427,8 +428,14 @@ def case_edit_view(request: HttpRequest, case_id: str) -> HttpResponse:
                     changes=changes,
                     seen=form.seen(),
                 )
-            except case_actions.StaleEdit as stale:
-                status, changed = 409, stale.changed
+            except StaleEdit as stale:
+                # What the editor saw, as the page showed it (the form kept the ids).
+                choices = {"town": towns, "owner": owners}
+                changed = {
+                    name: (choices[name].filter(pk=seen).first() if name in choices else seen, now)
+                    for name, (seen, now) in stale.changed.items()
+                }
+                status = 409
                 form = CaseEditForm(
                     initial={
                         "version": stale.current.version,
@@ -494,18 +501,15 @@ def team_view(request: HttpRequest, case_id: str) -> HttpResponse:
 def case_close_view(request: HttpRequest, case_id: str) -> HttpResponse:
     access = policy.access_case(request.user, case_id, "update")
     assert isinstance(request.user, User)
-    version = request.POST.get("version", "")
     try:
         case_actions.case_close(
             actor=request.user,
             case=access.case,
             reason=request.POST.get("reason", ""),
-            expected_version=int(version) if version.isdigit() else -1,
+            expected_version=parse_version(request.POST.get("version")),
         )
-    except case_actions.StaleEdit:
-        messages.error(
-            request, _("Someone changed the case while you were looking at it; nothing was closed.")
-        )
+    except StaleEdit as stale:
+        messages.error(request, stale_summary(stale))
         return redirect("cases:edit", case_id=access.case.pk)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -631,7 +635,7 @@ def task_edit_view(request: HttpRequest, case_id: str, task_id: int) -> HttpResp
                     assignee=data["assignee"],
                     due_at=data["due_at"],
                 )
-            except case_actions.StaleEdit as stale:
+            except StaleEdit as stale:
                 current = stale.current
                 changed = {
                     name: (data[name], getattr(current, name))
@@ -750,19 +754,18 @@ def plan_view(request: HttpRequest, case_id: str) -> HttpResponse:
                 goal = goal_of(access, _uuid_or_none(request.POST.get("goal", "")))
                 if goal is None:
                     raise Http404("No such goal.")
-                version = request.POST.get("version", "")
                 case_actions.goal_close(
                     actor=request.user,
                     goal=goal,
                     status=request.POST.get("status", ""),
-                    expected_version=int(version) if version.isdigit() else -1,
+                    expected_version=parse_version(request.POST.get("version")),
                 )
                 messages.success(request, _("Goal closed."))
                 return redirect("cases:plan", case_id=access.case.pk)
             if op not in {"plan", "goal"}:
                 raise ValidationError(_("Nothing to do."))
-        except case_actions.StaleEdit:
-            messages.error(request, _("Someone changed this goal while you were looking; nothing was saved."))
+        except StaleEdit as stale:
+            messages.error(request, stale_summary(stale))
             return redirect("cases:plan", case_id=access.case.pk)
         except ValidationError as error:
             target = plan_form if op == "plan" else goal_form
@@ -823,7 +826,7 @@ def plan_edit_view(request: HttpRequest, case_id: str, plan_id: str) -> HttpResp
                     expected_version=data["version"],
                     changes={name: data[name] for name in fields},
                 )
-            except case_actions.StaleEdit as stale:
+            except StaleEdit as stale:
                 current = stale.current
                 # What is there now that differs from what this editor meant to save.
                 changed = {
@@ -929,10 +932,8 @@ def mdt_meeting_view(request: HttpRequest, meeting_id: str) -> HttpResponse:
         assert isinstance(request.user, User)
         try:
             _meeting_op(request, meeting, op, minute_form)
-        except case_actions.StaleEdit:
-            messages.error(
-                request, _("Someone changed this meeting while you were looking; nothing was saved.")
-            )
+        except StaleEdit as stale:
+            messages.error(request, stale_summary(stale))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("cases:mdt_meeting", meeting_id=meeting.pk)
@@ -1024,8 +1025,7 @@ def _meeting_op(request: HttpRequest, meeting: Any, op: str, minute_form: Minute
             _task_from(request, access, form, kind="mdt_action")
             messages.success(request, _("Action item added as a task."))
     else:
-        version = post.get("version", "")
-        expected = int(version) if version.isdigit() else -1
+        expected = parse_version(post.get("version"))
         if op == "hold":
             case_actions.meeting_hold(actor=request.user, meeting=meeting, expected_version=expected)
             messages.success(request, _("Meeting recorded as held; each case's journey shows it."))
