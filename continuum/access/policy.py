@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 import yaml
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -283,29 +283,44 @@ def restrict_cases(queryset: CaseQS, user: Any, action: str, *, showing: str | N
 def relationships_with(
     user: Any, case_id: uuid.UUID, now: dt.datetime | None = None
 ) -> frozenset[str] | None:
-    """Every relationship the user has with the case, in one query; None when the case does not exist."""
+    """Every relationship the user has with the case; None when the case does not exist."""
+    return _relationships_and_case(user, case_id, now)[0]
+
+
+def _relationships_and_case(
+    user: Any, case_id: uuid.UUID, now: dt.datetime | None = None, related: tuple[str, ...] = ()
+) -> tuple[frozenset[str] | None, Any]:
+    """The user's relationships with the case and the case itself (with `related` joined), in two
+    plain queries: the case row, with the relationships that are conditions on its own columns,
+    and the grants in force that the user or their agency holds on it (one index range of
+    `grant_case_rel`, not one EXISTS sub-plan per relationship)."""
     cases = registry.case_model().objects  # the registered case model (continuum/access/registry.py)
 
     actor = actor_of(user)
     if actor is None:
-        return frozenset()
+        return frozenset(), None
     moment = now or clock()
     names = sorted(policy().relationships - {ANY})
-    held = grants.in_force(moment).filter(case_id=OuterRef("pk"))
-    annotations = {
-        f"rel_{name}": (
-            Exists(held.filter(_relationship_expression(name, actor, moment)))
-            if name in grants.RELATIONSHIPS
-            else ExpressionWrapper(
-                Q(_relationship_expression(name, actor, moment)), output_field=BooleanField()
-            )
+    on_case = {
+        f"rel_{name}": ExpressionWrapper(
+            Q(_relationship_expression(name, actor, moment)), output_field=BooleanField()
         )
         for name in names
+        if name not in grants.RELATIONSHIPS
     }
-    row = cases.filter(pk=case_id).annotate(**annotations).values(*annotations).first()
-    if row is None:
-        return None
-    return frozenset({ANY} | {name for name in names if row[f"rel_{name}"]})
+    case = cases.select_related(*related).filter(pk=case_id).annotate(**on_case).first()
+    if case is None:
+        return None, None
+    held = _any_of(
+        _relationship_expression(name, actor, moment) for name in names if name in grants.RELATIONSHIPS
+    )
+    granted = (
+        set(grants.in_force(moment).filter(held, case_id=case_id).values_list("relationship", flat=True))
+        if held is not None
+        else set()
+    )
+    on_columns = {name for name in names if name not in grants.RELATIONSHIPS and getattr(case, f"rel_{name}")}
+    return frozenset({ANY} | on_columns | (granted & set(names))), case
 
 
 # --- what a user may see of one case ---------------------------------------------------------
@@ -396,22 +411,29 @@ def decide(
     user: Any, case_id: uuid.UUID, action: str, now: dt.datetime | None = None
 ) -> tuple[bool, frozenset[str], frozenset[str]] | None:
     """(allowed, relationships, categories) or None when the case does not exist."""
+    return _decide(user, case_id, action, now)[0]
+
+
+def _decide(
+    user: Any, case_id: uuid.UUID, action: str, now: dt.datetime | None = None, related: tuple[str, ...] = ()
+) -> tuple[tuple[bool, frozenset[str], frozenset[str]] | None, Any]:
+    """`decide`, and the case it read (None unless allowed)."""
     actor = actor_of(user)
     now = now or clock()
-    relationships = relationships_with(user, case_id, now)
+    relationships, case = _relationships_and_case(user, case_id, now, related)
     if relationships is None:
-        return None
+        return None, None
     if actor is None:
-        return False, frozenset(), frozenset()
+        return (False, frozenset(), frozenset()), None
     needed = policy().relationships_for(actor.role, action)
     allowed = bool(needed & relationships)
     if not allowed:
-        return False, relationships, frozenset()
+        return (False, relationships, frozenset()), None
     consented: set[str] = set()
     ordered: set[str] = set()
     if relationships & {"consent", "court_order"}:
         consented, ordered = _consented_categories(case_id, actor.agency_id, now)
-    return True, relationships, categories_for(actor.role, relationships, consented, ordered)
+    return (True, relationships, categories_for(actor.role, relationships, consented, ordered)), case
 
 
 def access_case(
@@ -421,18 +443,15 @@ def access_case(
     "not allowed". A denial is always written to the audit log; with `audit_read`, so is the
     read allowed (one row naming the case: the action, the relationships, the break-glass flag),
     for the pages that show the case and write no row of their own."""
-    cases = registry.case_model().objects
 
     try:
         key = uuid.UUID(str(case_id))
     except ValueError:
         raise Http404("No such case.") from None
     try:
-        decision = decide(user, key, action)
-        case = (
-            cases.select_related("region", "town", "lead_agency", "referring_agency").filter(pk=key).first()
-            if decision and decision[0]
-            else None
+        # The case is read once, with what its page shows beside it, by the decision itself.
+        decision, case = _decide(
+            user, key, action, related=("region", "town", "lead_agency", "referring_agency")
         )
     except Exception:
         logger.exception("policy error while deciding on a case; denying")

@@ -66,7 +66,7 @@ SETUP = """
 import json
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from continuum.access.models import User
+from continuum.org.models import User
 from continuum.cases.models import Case, CaseParticipant
 keys = KEYS
 for username, key in keys.items():

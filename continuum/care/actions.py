@@ -29,7 +29,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,7 +53,9 @@ from continuum.care.models import (
 from continuum.care.selectors import eligible_services as eligible_services
 from continuum.care.selectors import overdue_referrals
 from continuum.cases.models import Case, CaseParticipant, ParticipantRole
+from continuum.core import locking
 from continuum.core.codes import ServiceType
+from continuum.core.locking import StaleEdit, check_version, save_new_version, update_if_version
 from continuum.core.validation import PLACES_ABOVE_CAPACITY, check_whole_number
 from continuum.journeys.actions import journey_record
 from continuum.journeys.models import EventKind
@@ -74,16 +76,13 @@ def _require_survivor(case: Case, survivor: Person) -> None:
         raise ValidationError({"survivor": _("This person is not a survivor in this case.")})
 
 
-def _lock_referral(referral: ServiceReferral, version: int | None) -> ServiceReferral:
+def _lock_referral(referral: ServiceReferral, expected_version: int) -> ServiceReferral:
     """The referral's row, locked until the transaction ends and read again after the lock, so
-    that what is checked next is what another transaction committed last."""
-    locked = ServiceReferral.objects.select_for_update().get(pk=referral.pk)
-    if version is not None and locked.version != version:
-        raise ValidationError(
-            _("This referral was changed by someone else since you opened it. Reload it and try again."),
-            code="stale",
-        )
-    return locked
+    that what is checked next is what another transaction committed last; StaleEdit when it is
+    no longer at the version the editor opened."""
+    return locking.locked(
+        ServiceReferral.objects, referral.pk, expected_version, seen={"status": referral.status}
+    )
 
 
 def _lock_service(service_id: int) -> ProviderService:
@@ -99,10 +98,9 @@ def _refuse_transition(locked: ServiceReferral, to: str) -> ValidationError:
     )
 
 
-def _save(locked: ServiceReferral | ProviderService, fields: list[str]) -> None:
+def _save(row: ServiceReferral | ProviderService, fields: list[str]) -> None:
     """Save the locked row's `fields` and move its version on."""
-    locked.version += 1
-    locked.save(update_fields=[*fields, "version", "updated_at"])
+    save_new_version(row, fields)
 
 
 def _audit_transition(
@@ -187,11 +185,11 @@ def service_referral_propose(
 
 @transaction.atomic
 def service_referral_send(
-    *, actor: User, referral: ServiceReferral, version: int | None = None
+    *, actor: User, referral: ServiceReferral, expected_version: int
 ) -> ServiceReferral:
     """Send a proposed referral to the provider: refused unless a consent of the survivor for the
     provider's agency is in force in this case."""
-    locked = _lock_referral(referral, version)
+    locked = _lock_referral(referral, expected_version)
     if locked.status != ReferralStatus.PROPOSED:
         raise _refuse_transition(locked, ReferralStatus.SENT)
     service = ProviderService.objects.select_related("agency").get(pk=locked.service_id)
@@ -222,7 +220,7 @@ def service_referral_answer(
     referral: ServiceReferral,
     answer: str,
     reason: str = "",
-    version: int | None = None,
+    expected_version: int,
 ) -> ServiceReferral:
     """The provider's answer to a sent referral: accept, decline (with a reason) or waitlist; a
     waitlisted referral can later be accepted. Accepting takes a place of the service's capacity
@@ -241,7 +239,7 @@ def service_referral_answer(
             raise ValidationError({"reason": _("Say why the referral is declined.")})
     elif reason:
         raise ValidationError({"reason": _("A reason is given only when declining.")})
-    locked = _lock_referral(referral, version)
+    locked = _lock_referral(referral, expected_version)
     allowed_from = (
         {ReferralStatus.SENT, ReferralStatus.WAITLISTED}
         if target == ReferralStatus.ACCEPTED
@@ -285,10 +283,10 @@ def service_referral_answer(
 
 @transaction.atomic
 def service_referral_start(
-    *, actor: User, referral: ServiceReferral, version: int | None = None
+    *, actor: User, referral: ServiceReferral, expected_version: int
 ) -> ServiceReferral:
     """The survivor began receiving the accepted service."""
-    locked = _lock_referral(referral, version)
+    locked = _lock_referral(referral, expected_version)
     if locked.status != ReferralStatus.ACCEPTED:
         raise _refuse_transition(locked, ReferralStatus.STARTED)
     previous = locked.status
@@ -308,7 +306,7 @@ def service_referral_close(
     referral: ServiceReferral,
     outcome: str,
     reason: str = "",
-    version: int | None = None,
+    expected_version: int,
 ) -> ServiceReferral:
     """Close the loop: a started service completed, or a referral ended (with a reason) after it
     was accepted, waitlisted or started. Its place in the service (or on its waitlist) is freed."""
@@ -323,7 +321,7 @@ def service_referral_close(
         allowed_from = {ReferralStatus.ACCEPTED, ReferralStatus.WAITLISTED, ReferralStatus.STARTED}
     else:
         raise ValidationError({"outcome": _("Close with completed or ended.")})
-    locked = _lock_referral(referral, version)
+    locked = _lock_referral(referral, expected_version)
     if locked.status not in allowed_from:
         raise _refuse_transition(locked, target)
     previous = locked.status
@@ -414,18 +412,14 @@ def unmet_need_record(
 
 @transaction.atomic
 def unmet_need_meet(
-    *, actor: User, need: UnmetNeed, referral: ServiceReferral, version: int | None = None
+    *, actor: User, need: UnmetNeed, referral: ServiceReferral, expected_version: int
 ) -> UnmetNeed:
     """Close an unmet need with the referral that met it: one of the same survivor in the same
     case, for the same type of service, that the provider has taken."""
     locked = UnmetNeed.objects.select_for_update().get(pk=need.pk)
-    if version is not None and locked.version != version:
-        raise ValidationError(
-            _("This need was changed by someone else since you opened it. Reload it and try again."),
-            code="stale",
-        )
     if locked.met_at is not None:
         raise ValidationError(_("This need is already met."), code="already_met")
+    check_version(locked, expected_version, seen={"met_at": need.met_at})
     taken = ServiceReferral.objects.select_related("service").get(pk=referral.pk)
     if taken.case_id != locked.case_id or taken.survivor_id != locked.survivor_id:
         raise ValidationError({"referral": _("The referral is for another survivor or case.")})
@@ -435,8 +429,7 @@ def unmet_need_meet(
         raise ValidationError({"referral": _("The referral must be accepted by the provider first.")})
     locked.met_at = timezone.now()
     locked.met_by_referral = taken
-    locked.version += 1
-    locked.save(update_fields=["met_at", "met_by_referral", "version", "updated_at"])
+    save_new_version(locked, ["met_at", "met_by_referral"])
     audit.record(
         actor=actor,
         action="update",
@@ -468,16 +461,6 @@ SERVICE_KEPT_BY_PROVIDER = (
 )
 SERVICE_DESCRIBED = ("service_type", "name")
 SERVICE_EDITABLE = (*SERVICE_DESCRIBED, *SERVICE_KEPT_BY_PROVIDER)
-
-
-class StaleEdit(Exception):
-    """Someone saved the service after this user opened it: nothing was saved (SECURITY.md 19).
-    `changed` maps each field that differs from what the editor had seen to (seen, now)."""
-
-    def __init__(self, current: ProviderService, changed: dict[str, tuple[Any, Any]]) -> None:
-        super().__init__("stale edit")
-        self.current = current
-        self.changed = changed
 
 
 def service_values(service: ProviderService) -> dict[str, Any]:
@@ -563,12 +546,10 @@ def provider_service_update(
     _validate(locked)
     # One conditional UPDATE: two people saving at the same moment cannot both win, on a
     # database without row locks too.
-    updated = ProviderService.objects.filter(pk=locked.pk, version=expected_version).update(
-        **columns, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if updated == 0:
-        current = ProviderService.objects.get(pk=locked.pk)
-        raise StaleEdit(current, _differences(seen or {}, service_values(current)))
+    try:
+        update_if_version(ProviderService.objects, locked.pk, expected_version, **columns)
+    except StaleEdit as stale:
+        raise StaleEdit(stale.current, _differences(seen or {}, service_values(stale.current))) from None
     if "regions" in changed:
         locked.regions.set(after["regions"])
     audit.record(actor=actor, action="update", obj=locked, fields=changed)

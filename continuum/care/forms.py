@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from continuum.core.codes import LANGUAGE_NAMES, ServiceType
 from continuum.core.htcds import Gender
+from continuum.core.locking import VersionField
 from continuum.core.validation import (
     PLACES_ABOVE_CAPACITY,
     BadJson,
@@ -69,7 +70,7 @@ class ProviderServiceForm(forms.Form):
     also what the service is (type, name) and, for a new one, whose it is. An edit carries the
     version it started from and what the editor saw (SECURITY.md 19)."""
 
-    version = WholeNumberField(widget=forms.HiddenInput, min_value=1)
+    version = VersionField()
     # What the editor saw when the form was drawn (JSON), to show what someone else changed.
     seen = TextField(widget=forms.HiddenInput, required=False)
     agency = StrictModelChoiceField(label=_("Provider agency"), queryset=Agency.objects.none())

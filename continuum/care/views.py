@@ -37,6 +37,7 @@ from continuum.care.selectors import (
 from continuum.cases.selectors import survivors_of, survivors_shown
 from continuum.core.codes import ServiceType
 from continuum.core.htcds import Gender
+from continuum.core.locking import StaleEdit, parse_version, stale_summary
 from continuum.org.models import Region, User
 
 
@@ -115,8 +116,8 @@ def provider_referral_view(request: HttpRequest, referral_id: str) -> HttpRespon
         raise Http404("No such referral.")
     if request.method == "POST":
         step = request.POST.get("step", "")
-        version = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
         try:
+            version = parse_version(request.POST.get("version"))
             if step in Answer.values:
                 actions.service_referral_answer(
                     actor=user,
@@ -124,20 +125,22 @@ def provider_referral_view(request: HttpRequest, referral_id: str) -> HttpRespon
                     answer=step,
                     # The reason list belongs to declining; accepting or waitlisting sends none.
                     reason=request.POST.get("reason", "") if step == Answer.DECLINE else "",
-                    version=version,
+                    expected_version=version,
                 )
             elif step == "start":
-                actions.service_referral_start(actor=user, referral=referral, version=version)
+                actions.service_referral_start(actor=user, referral=referral, expected_version=version)
             elif step in Outcome.values:
                 actions.service_referral_close(
                     actor=user,
                     referral=referral,
                     outcome=step,
                     reason=request.POST.get("reason", "") if step == Outcome.ENDED else "",
-                    version=version,
+                    expected_version=version,
                 )
             else:
                 raise ValidationError(_("Choose what to do with the referral."))
+        except StaleEdit as stale:
+            messages.error(request, stale_summary(stale))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -196,7 +199,10 @@ def case_services_view(request: HttpRequest, case_id: str) -> HttpResponse:
                     referral = actions.service_referral_propose(
                         actor=request.user, case=case, survivor=chosen_survivor, service=service
                     )
-                    actions.service_referral_send(actor=request.user, referral=referral)
+                    # Proposed by this request a moment ago: its version is the one just read.
+                    actions.service_referral_send(
+                        actor=request.user, referral=referral, expected_version=referral.version
+                    )
                 messages.success(request, _("Referral sent to %(agency)s.") % {"agency": service.agency.name})
             elif request.POST.get("step") == "unmet":
                 actions.unmet_need_record(
@@ -326,7 +332,7 @@ def directory_edit_view(request: HttpRequest, service_id: int) -> HttpResponse:
                     changes=form.values(),
                     seen=form.seen_values(),
                 )
-            except actions.StaleEdit as stale:
+            except StaleEdit as stale:
                 status, service = 409, stale.current
                 changed = _what_changed(stale)
                 form = ProviderServiceForm(
@@ -345,28 +351,31 @@ def directory_edit_view(request: HttpRequest, service_id: int) -> HttpResponse:
     )
 
 
-def _what_changed(stale: actions.StaleEdit) -> list[tuple[Any, str]]:
-    """(field label, value now) for each field someone else changed, as plain text."""
+def _what_changed(stale: StaleEdit) -> dict[Any, tuple[str, str]]:
+    """{field label: (what the editor saw, what it is now)} for each field someone else changed,
+    as plain text."""
     labels = {name: field.label for name, field in ProviderServiceForm.base_fields.items()}
-    genders = dict(Gender.choices)
-    shown = []
-    for name, (_seen, now) in stale.changed.items():
-        if name == "regions":
-            text = ", ".join(
-                Region.objects.filter(pk__in=now).order_by("name").values_list("name", flat=True)
-            )
-        elif name == "genders":
-            text = ", ".join(str(genders.get(code, code)) for code in now)
-        elif name == "languages":
-            text = ", ".join(now)
-        elif name == "service_type":
-            text = str(ServiceType(now).label) if now in ServiceType.values else str(now)
-        elif name == "active":
-            text = _("Takes referrals") if now else _("Takes no referrals now")
-        else:
-            text = "" if now is None else str(now)
-        shown.append((labels.get(name, name), text or "—"))
-    return shown
+    return {
+        labels.get(name, name): (_entry_text(name, seen), _entry_text(name, now))
+        for name, (seen, now) in stale.changed.items()
+    }
+
+
+def _entry_text(name: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if name == "regions":
+        return ", ".join(Region.objects.filter(pk__in=value).order_by("name").values_list("name", flat=True))
+    if name == "genders":
+        genders = dict(Gender.choices)
+        return ", ".join(str(genders.get(code, code)) for code in value)
+    if name == "languages":
+        return ", ".join(value)
+    if name == "service_type":
+        return str(ServiceType(value).label) if value in ServiceType.values else str(value)
+    if name == "active":
+        return str(_("Takes referrals") if value else _("Takes no referrals now"))
+    return str(value) or "—"
 
 
 def _add_errors(form: Any, error: ValidationError) -> None:

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +22,7 @@ from continuum.cases.models import (
     SurvivorAccount,
 )
 from continuum.core.htcds import CaseStatus, MethodOfControl, TypeOfExploitation
+from continuum.core.locking import check_version, save_new_version, update_if_version
 from continuum.journeys.actions import journey_record
 from continuum.journeys.models import EventKind
 from continuum.org.models import User
@@ -87,16 +87,14 @@ def case_classify_from_screening(
     exploitation.methods_of_control = sorted(controls)
     if stated_age is not None and person.birth_date is None:
         exploitation.stated_age = stated_age
-    exploitation.version += 1
-    exploitation.save(update_fields=["types", "methods_of_control", "stated_age", "version", "updated_at"])
+    save_new_version(exploitation, ["types", "methods_of_control", "stated_age"])
     records = list(Exploitation.objects.filter(case=case).select_related("survivor"))
     case.trafficking_type = combine_types(trafficking_type_of(e.types) for e in records)
     age_group = age_group_of(e.age_at_exploitation for e in records)
     if age_group == AgeGroup.UNKNOWN and minor is not None:
         age_group = AgeGroup.MINOR if minor else AgeGroup.ADULT
     case.age_group = age_group
-    case.version += 1
-    case.save(update_fields=["trafficking_type", "age_group", "version", "updated_at"])
+    save_new_version(case, ["trafficking_type", "age_group"])
     audit.record(
         actor=actor,
         action="update",
@@ -105,15 +103,6 @@ def case_classify_from_screening(
         fields=["types", "methods_of_control", "stated_age"],
     )
     return case
-
-
-class StaleEdit(Exception):
-    """Someone saved the record after this user opened it: nothing was saved (SECURITY.md 19)."""
-
-    def __init__(self, current: Any, changed: dict[str, tuple[Any, Any]]) -> None:
-        super().__init__("stale edit")
-        self.current = current
-        self.changed = changed
 
 
 CASE_EDITABLE = ("town", "owner", "status")
@@ -139,18 +128,13 @@ def case_update(
     if changes.get("status") in {CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED}:
         raise ValidationError({"status": _("Close a case with its closure reason, not here.")})
     values = {_column(name): _pk(value) for name, value in changes.items()}
-    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
-        **values, version=F("version") + 1, updated_at=timezone.now()
+    current = update_if_version(
+        Case.objects.select_related("town", "owner"),
+        case.pk,
+        expected_version,
+        seen={name: value for name, value in (seen or {}).items() if name in CASE_EDITABLE},
+        **values,
     )
-    current = Case.objects.select_related("town", "owner").get(pk=case.pk)
-    if updated == 0:
-        before = seen or {}
-        theirs = {
-            name: (before.get(name), getattr(current, name))
-            for name in CASE_EDITABLE
-            if name in before and _pk(before[name]) != getattr(current, _column(name))
-        }
-        raise StaleEdit(current, theirs)
     audit.record(actor=actor, action="update", obj=current, fields=sorted(changes))
     return current
 
@@ -170,22 +154,14 @@ def case_close(*, actor: User, case: Case, reason: str, expected_version: int) -
     if reason not in ClosureReason.values:
         raise ValidationError({"reason": _("Choose why the case closes.")})
     status = CaseStatus.CLOSED_REFERRED if reason == ClosureReason.TRANSFERRED else CaseStatus.CLOSED
-    updated = (
-        Case.objects.filter(pk=case.pk, version=expected_version)
-        .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED])
-        .update(
-            status=status,
-            closure_reason=reason,
-            closed_on=timezone.localdate(),
-            version=F("version") + 1,
-            updated_at=timezone.now(),
-        )
-    )
-    current = Case.objects.get(pk=case.pk)
-    if updated == 0:
-        if current.status in {CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED}:
-            raise ValidationError(_("This case is closed already."))
-        raise StaleEdit(current, {"status": (case.status, current.status)})
+    current = Case.objects.select_for_update().get(pk=case.pk)
+    if current.status in {CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED}:
+        raise ValidationError(_("This case is closed already."))
+    check_version(current, expected_version, seen={"status": case.status})
+    current.status = status
+    current.closure_reason = reason
+    current.closed_on = timezone.localdate()
+    save_new_version(current, ["status", "closure_reason", "closed_on"])
     audit.record(
         actor=actor,
         action="update",

@@ -18,6 +18,7 @@ from continuum.cases.selectors import (
     people_labels,
 )
 from continuum.core.htcds import CaseStatus
+from continuum.core.locking import VersionField
 from continuum.core.sensitivity import InfoCategory
 from continuum.core.validation import (
     BoundedDateField,
@@ -26,7 +27,6 @@ from continuum.core.validation import (
     StrictModelChoiceField,
     StrictMultipleChoiceField,
     TextField,
-    WholeNumberField,
     parse_id,
 )
 from continuum.org.models import Agency, Region, Town, User
@@ -152,7 +152,7 @@ class CourtOrderForm(forms.Form):
 class CaseEditForm(forms.Form):
     """The editable facts of a case, with the version the editor started from (SECURITY.md 19)."""
 
-    version = WholeNumberField(widget=forms.HiddenInput, min_value=1)
+    version = VersionField()
     # What the editor saw when the form was drawn, to show what someone else changed meanwhile.
     seen_town = TextField(widget=forms.HiddenInput, required=False)
     seen_owner = TextField(widget=forms.HiddenInput, required=False)

@@ -77,15 +77,23 @@ def page_number(value: Any) -> int:
     return number if 1 <= number <= 1_000_000 else 1
 
 
-def capped_page(queryset: QuerySet[Any], number: Any, *, per_page: int, cap: int = COUNT_CAP) -> CappedPage:
+def capped_page(
+    queryset: QuerySet[Any], number: Any, *, per_page: int, cap: int = COUNT_CAP, count: int | None = None
+) -> CappedPage:
     """Page `number` of `queryset` (ordered), with the capped count. A page past the end falls
-    back to the last page that can be shown within the cap."""
+    back to the last page that can be shown within the cap. With `count`, the exact total the
+    caller already knows (from a query it makes anyway), nothing is counted here."""
     page = page_number(number)
     offset = (page - 1) * per_page
     rows = list(queryset[offset : offset + per_page + 1])
-    total: int | None = None
+    total: int | None = count
+    if total is not None:
+        cap = max(cap, total)
+    # The count needs no order: without it the database stops at `cap` + 1 rows instead of joining
+    # and sorting every row the user may see to keep the first `cap` + 1 (a top-N sort of them all).
+    counted = queryset.order_by()[: cap + 1]
     if not rows and page > 1:
-        total = queryset[: cap + 1].count()
+        total = counted.count() if total is None else total
         page = max(1, -(-min(total, cap) // per_page))
         offset = (page - 1) * per_page
         rows = list(queryset[offset : offset + per_page + 1])
@@ -94,7 +102,7 @@ def capped_page(queryset: QuerySet[Any], number: Any, *, per_page: int, cap: int
     if page == 1 and not has_next:
         return CappedPage(rows, page, per_page, len(rows), capped=False, has_next=False, queryset=queryset)
     if total is None:
-        total = queryset[: cap + 1].count()
+        total = counted.count()
     capped = total > cap
     return CappedPage(
         rows, page, per_page, cap if capped else total, capped=capped, has_next=has_next, queryset=queryset

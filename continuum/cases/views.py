@@ -48,6 +48,7 @@ from continuum.cases.selectors import (
     survivors_of,
     survivors_shown,
 )
+from continuum.core.locking import StaleEdit, parse_version, stale_summary
 from continuum.org.models import Agency, User
 
 PAGE_SIZE = 25
@@ -337,8 +338,14 @@ def case_edit_view(request: HttpRequest, case_id: str) -> HttpResponse:
                     changes=changes,
                     seen=form.seen(),
                 )
-            except case_actions.StaleEdit as stale:
-                status, changed = 409, stale.changed
+            except StaleEdit as stale:
+                # What the editor saw, as the page showed it (the form kept the ids).
+                choices = {"town": towns, "owner": owners}
+                changed = {
+                    name: (choices[name].filter(pk=seen).first() if name in choices else seen, now)
+                    for name, (seen, now) in stale.changed.items()
+                }
+                status = 409
                 form = CaseEditForm(
                     initial={
                         "version": stale.current.version,
@@ -364,18 +371,15 @@ def case_edit_view(request: HttpRequest, case_id: str) -> HttpResponse:
 def case_close_view(request: HttpRequest, case_id: str) -> HttpResponse:
     access = policy.access_case(request.user, case_id, "update")
     assert isinstance(request.user, User)
-    version = request.POST.get("version", "")
     try:
         case_actions.case_close(
             actor=request.user,
             case=access.case,
             reason=request.POST.get("reason", ""),
-            expected_version=int(version) if version.isdigit() else -1,
+            expected_version=parse_version(request.POST.get("version")),
         )
-    except case_actions.StaleEdit:
-        messages.error(
-            request, _("Someone changed the case while you were looking at it; nothing was closed.")
-        )
+    except StaleEdit as stale:
+        messages.error(request, stale_summary(stale))
         return redirect("cases:edit", case_id=access.case.pk)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from continuum.access import grants
 from continuum.audit import log as audit
-from continuum.cases.actions import StaleEdit
 from continuum.cases.models import (
     Case,
     CaseParticipant,
@@ -32,7 +31,9 @@ from continuum.coordination.models import (
     TaskKind,
     TeamRole,
 )
+from continuum.core import locking
 from continuum.core.htcds import SupportPlanType
+from continuum.core.locking import check_version, save_new_version, seen_of
 from continuum.core.validation import check_moments
 from continuum.journeys.actions import journey_record
 from continuum.journeys.models import EventKind
@@ -210,14 +211,12 @@ def task_assign(
     """Give an open task to someone of its agency and (re)set its deadline; a stale edit is
     refused with what changed (StaleEdit), nothing saved."""
     check_moments(due_at=due_at)
-    locked = Task.objects.select_for_update().select_related("agency").get(pk=task.pk)
-    if locked.version != expected_version:
-        changed = {
-            name: (getattr(task, name), getattr(locked, name))
-            for name in ("assignee_id", "due_at", "done_at")
-            if getattr(task, name) != getattr(locked, name)
-        }
-        raise StaleEdit(locked, changed)
+    locked = locking.locked(
+        Task.objects.select_related("agency"),
+        task.pk,
+        expected_version,
+        seen=seen_of(task, ("assignee_id", "due_at", "done_at")),
+    )
     if locked.done_at is not None:
         raise ValidationError(_("This task is already done."))
     if assignee is not None:
@@ -231,8 +230,7 @@ def task_assign(
     ]
     locked.assignee = assignee
     locked.due_at = due_at
-    locked.version += 1
-    locked.save(update_fields=["assignee", "due_at", "version", "updated_at"])
+    save_new_version(locked, ["assignee", "due_at"])
     audit.record(actor=actor, action="update", obj=locked, case_id=locked.case_id, fields=changed_fields)
     if "assignee" in changed_fields and assignee is not None:
         journey_record(
@@ -312,8 +310,7 @@ def follow_up_record(
     )
     for task in done:
         task.done_at = now
-        task.version += 1
-        task.save(update_fields=["done_at", "version", "updated_at"])
+        save_new_version(task, ["done_at"])
         audit.record(actor=actor, action="update", obj=task, case_id=case.pk, fields=["done_at"])
     if next_contact_on is not None:
         due = timezone.make_aware(dt.datetime.combine(next_contact_on, dt.time(FOLLOW_UP_DUE_HOUR)))
@@ -402,14 +399,7 @@ def plan_update(
         raise ValidationError(
             _("These fields cannot be changed here: %(names)s") % {"names": ", ".join(sorted(unknown))}
         )
-    locked = SupportPlan.objects.select_for_update().get(pk=plan.pk)
-    if locked.version != expected_version:
-        changed = {
-            name: (getattr(plan, name), getattr(locked, name))
-            for name in PLAN_EDITABLE
-            if getattr(plan, name) != getattr(locked, name)
-        }
-        raise StaleEdit(locked, changed)
+    locked = locking.locked(SupportPlan.objects, plan.pk, expected_version, seen=seen_of(plan, PLAN_EDITABLE))
     merged = {name: getattr(locked, name) for name in PLAN_EDITABLE} | changes
     errors = _plan_errors(str(merged["objectives"]), merged["planned_end_date"], locked.created_at.date())
     ended = merged["actual_end_date"]
@@ -421,8 +411,7 @@ def plan_update(
     for name in fields:
         value = merged[name]
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
-    locked.version += 1
-    locked.save(update_fields=[*fields, "version", "updated_at"])
+    save_new_version(locked, fields)
     audit.record(actor=actor, action="update", obj=locked, case_id=locked.case_id, fields=fields)
     return locked
 
@@ -483,12 +472,10 @@ def goal_close(*, actor: User, goal: PlanGoal, status: str, expected_version: in
     locked = PlanGoal.objects.select_for_update().select_related("plan").get(pk=goal.pk)
     if locked.status != GoalStatus.OPEN:
         raise ValidationError(_("This goal is closed already."))
-    if locked.version != expected_version:
-        raise StaleEdit(locked, {"status": (goal.status, locked.status)})
+    check_version(locked, expected_version, seen={"status": goal.status})
     locked.status = status
     locked.closed_at = timezone.now()
-    locked.version += 1
-    locked.save(update_fields=["status", "closed_at", "version", "updated_at"])
+    save_new_version(locked, ["status", "closed_at"])
     audit.record(
         actor=actor,
         action="update",

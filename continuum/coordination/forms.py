@@ -11,11 +11,11 @@ from continuum.cases.forms import PersonChoiceField, StaffChoiceField, UswdsForm
 from continuum.coordination.actions import TASK_TITLE_MAX
 from continuum.coordination.models import ContactMethod, ContactOutcome, GoalStatus, TeamRole
 from continuum.core.htcds import SupportPlanType
+from continuum.core.locking import VersionField
 from continuum.core.validation import (
     StrictChoiceField,
     StrictModelChoiceField,
     TextField,
-    WholeNumberField,
 )
 from continuum.org.models import Agency, User
 from continuum.people.models import Person
@@ -65,7 +65,7 @@ class TaskForm(UswdsForm):
 
 
 class TaskAssignForm(UswdsForm):
-    version = WholeNumberField(widget=forms.HiddenInput, min_value=1)
+    version = VersionField()
     assignee = StaffChoiceField(label=_("Staff member"), queryset=User.objects.none(), required=False)
     due_at = datetime_field(_("Due"))
 
@@ -101,7 +101,7 @@ class PlanForm(UswdsForm):
 
 
 class PlanEditForm(UswdsForm):
-    version = WholeNumberField(widget=forms.HiddenInput, min_value=1)
+    version = VersionField()
     objectives = TextField(label=_("Objectives"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     action_plan = TextField(
         label=_("Action plan"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -120,7 +120,13 @@ class Task(TimeStamped):
     }
 
     class Meta:
-        indexes = [models.Index(fields=["agency", "done_at", "due_at"], name="task_agency_open_due")]
+        indexes = [
+            models.Index(fields=["agency", "done_at", "due_at"], name="task_agency_open_due"),
+            # The work queue: open tasks in the order it shows them (due first), read a page at a time.
+            models.Index(
+                fields=["due_at", "id"], condition=models.Q(done_at__isnull=True), name="task_open_due"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} due {self.due_at:%Y-%m-%d}"

@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, QuerySet
 
 from continuum.access.policy import CaseAccess
-from continuum.cases.models import (
-    Case,
-)
+from continuum.cases.models import Case
+from continuum.cases.paging import CappedPage, capped_page
 from continuum.coordination.models import CaseTeamMember, FollowUpContact, PlanGoal, SupportPlan, Task
 from continuum.org.models import Agency, Membership, Role, User
 
@@ -24,25 +23,36 @@ class TaskQueue:
     tasks: list[Task]
     overdue: int
     by_agency: list[tuple[str, int]]
+    page: CappedPage
 
 
-def task_queue(user: Any, now: dt.datetime) -> TaskQueue:
-    """Open tasks on the cases this user may see, the overdue first; and the overdue count per
-    agency, so no deadline is missed unseen (SPEC C3)."""
+TASK_PAGE_SIZE = 50
+
+
+def task_queue(user: Any, now: dt.datetime, page: Any = 1) -> TaskQueue:
+    """Open tasks on the cases this user may see, the overdue first, a page at a time with a capped
+    count (continuum/cases/paging.py); and the overdue count per agency, so no deadline is missed
+    unseen (SPEC C3)."""
     visible = Case.objects.restrict(user, "view")
-    tasks = list(
-        Task.objects.filter(case__in=visible, done_at=None)
-        .select_related("case", "agency")
-        .order_by("due_at", "id")[:200]
-    )
+    open_tasks = Task.objects.filter(case__in=visible, done_at=None)
+    # One aggregate gives both counts (the open tasks and, per agency, the overdue ones), so the
+    # page below counts nothing of its own.
     counts = (
-        Task.objects.filter(case__in=visible, done_at=None, due_at__lte=now)
-        .values("agency__name")
-        .annotate(n=Count("id"))
+        open_tasks.values("agency__name")
+        .annotate(n=Count("id", filter=Q(due_at__lte=now)), total=Count("id"))
         .order_by("-n", "agency__name")
     )
-    by_agency = [(row["agency__name"], row["n"]) for row in counts]
-    return TaskQueue(tasks=tasks, overdue=sum(n for _, n in by_agency), by_agency=by_agency)
+    rows = list(counts)
+    by_agency = [(row["agency__name"], row["n"]) for row in rows if row["n"]]
+    shown = capped_page(
+        open_tasks.select_related("case", "agency").order_by("due_at", "id"),
+        page,
+        per_page=TASK_PAGE_SIZE,
+        count=sum(row["total"] for row in rows),
+    )
+    return TaskQueue(
+        tasks=list(shown.object_list), overdue=sum(n for _, n in by_agency), by_agency=by_agency, page=shown
+    )
 
 
 def task_of(access: CaseAccess, task_id: int) -> Task | None:

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from continuum.access import policy
 from continuum.access.decorators import staff_required
 from continuum.audit import log as audit
-from continuum.cases import actions as case_actions
 from continuum.cases.forms import add_errors, named, uuid_or_none
 from continuum.cases.selectors import survivor_choices, with_survivor_labels
 from continuum.coordination import actions as coordination_actions
@@ -37,6 +36,7 @@ from continuum.coordination.selectors import (
     task_queue,
     team_choices,
 )
+from continuum.core.locking import StaleEdit, parse_version, stale_summary
 from continuum.core.validation import parse_id
 from continuum.org.models import User
 
@@ -47,12 +47,17 @@ def task_queue_view(request: HttpRequest) -> HttpResponse:
     """The work queue: open tasks on the cases this user may see, overdue first, and the overdue
     count per agency."""
     now = policy.clock()
-    queue = task_queue(request.user, now)
+    queue = task_queue(request.user, now, request.GET.get("page"))
     audit.record(
-        actor=request.user, action="list", object_type="coordination.Task", detail={"count": len(queue.tasks)}
+        actor=request.user,
+        action="list",
+        object_type="coordination.Task",
+        detail={"count": len(queue.tasks), "page": queue.page.number},
     )
     policy.audited_list(request.user, [task.case_id for task in queue.tasks])
-    return render(request, "coordination/task_queue.html", {"queue": queue, "now": now})
+    return render(
+        request, "coordination/task_queue.html", {"queue": queue, "page": queue.page, "query": "", "now": now}
+    )
 
 
 @require_POST
@@ -194,7 +199,7 @@ def task_edit_view(request: HttpRequest, case_id: str, task_id: int) -> HttpResp
                     assignee=data["assignee"],
                     due_at=data["due_at"],
                 )
-            except case_actions.StaleEdit as stale:
+            except StaleEdit as stale:
                 current = stale.current
                 changed = {
                     name: (data[name], getattr(current, name))
@@ -313,19 +318,18 @@ def plan_view(request: HttpRequest, case_id: str) -> HttpResponse:
                 goal = goal_of(access, uuid_or_none(request.POST.get("goal", "")))
                 if goal is None:
                     raise Http404("No such goal.")
-                version = request.POST.get("version", "")
                 coordination_actions.goal_close(
                     actor=request.user,
                     goal=goal,
                     status=request.POST.get("status", ""),
-                    expected_version=int(version) if version.isdigit() else -1,
+                    expected_version=parse_version(request.POST.get("version")),
                 )
                 messages.success(request, _("Goal closed."))
                 return redirect("coordination:plan", case_id=access.case.pk)
             if op not in {"plan", "goal"}:
                 raise ValidationError(_("Nothing to do."))
-        except case_actions.StaleEdit:
-            messages.error(request, _("Someone changed this goal while you were looking; nothing was saved."))
+        except StaleEdit as stale:
+            messages.error(request, stale_summary(stale))
             return redirect("coordination:plan", case_id=access.case.pk)
         except ValidationError as error:
             target = plan_form if op == "plan" else goal_form
@@ -379,7 +383,7 @@ def plan_edit_view(request: HttpRequest, case_id: str, plan_id: str) -> HttpResp
                     expected_version=data["version"],
                     changes={name: data[name] for name in fields},
                 )
-            except case_actions.StaleEdit as stale:
+            except StaleEdit as stale:
                 current = stale.current
                 # What is there now that differs from what this editor meant to save.
                 changed = {

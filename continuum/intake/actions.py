@@ -26,6 +26,7 @@ from continuum.cases.models import (
 )
 from continuum.coordination.models import CaseTeamMember, TeamRole
 from continuum.core.htcds import TraffickingStatus
+from continuum.core.locking import check_version, save_new_version
 from continuum.core.validation import (
     check_date,
     check_datetime,
@@ -132,12 +133,14 @@ def tip_to_referral(*, actor: User, tip: Tip, region: Region) -> Referral:
 
 
 @transaction.atomic
-def referral_to_case(*, actor: User, referral: Referral) -> Case:
+def referral_to_case(*, actor: User, referral: Referral, expected_version: int) -> Case:
     """Open a case from a referral: the survivor as a person, the case led by the region's
-    taskforce, the opener on its team, and the journey from the first contact on."""
+    taskforce, the opener on its team, and the journey from the first contact on. Refused when
+    it was handled already, or changed since the opener read it at `expected_version` (StaleEdit)."""
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     if locked.status != ReferralStatus.NEW:
         raise ValidationError(_("This referral was already handled."))
+    check_version(locked, expected_version, seen={"status": referral.status})
     taskforce = (
         Agency.objects.filter(region_id=locked.region_id, kind=AgencyKind.TASKFORCE).order_by("name").first()
     )
@@ -184,7 +187,7 @@ def referral_to_case(*, actor: User, referral: Referral) -> Case:
         grants.refresh(member)
     locked.case = case
     locked.status = ReferralStatus.CONVERTED
-    locked.save(update_fields=["case", "status", "version", "updated_at"])
+    save_new_version(locked, ["case", "status"])
     if locked.tip_id is not None:
         journey_record(
             case_id=case.pk,

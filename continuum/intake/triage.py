@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from continuum.access import policy
 from continuum.access.decorators import staff_required
 from continuum.audit import log as audit
+from continuum.core.locking import StaleEdit, parse_version, stale_summary
 from continuum.intake import actions
 from continuum.intake.selectors import QUEUE_SHOWN, new_tips_for, referrals_for, triage_queue
 from continuum.intake.triage_forms import ReferralForm, TakeUpForm
@@ -107,7 +108,12 @@ def referral_open_case_view(request: HttpRequest, referral_id: str) -> HttpRespo
     if referral is None:
         raise Http404("No such referral.")
     try:
-        case = actions.referral_to_case(actor=user, referral=referral)
+        case = actions.referral_to_case(
+            actor=user, referral=referral, expected_version=parse_version(request.POST.get("version"))
+        )
+    except StaleEdit as stale:
+        messages.error(request, stale_summary(stale))
+        return redirect("intake:queue")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("intake:queue")

@@ -11,18 +11,19 @@ Permission checks belong to the callers (views and the API go through the access
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from continuum.audit import log
 from continuum.cases.models import Case, CaseParticipant, ParticipantRole, Relationship
+from continuum.core import locking
 from continuum.core.htcds import PerpetratorRole
+from continuum.core.locking import StaleEdit, save_new_version
 from continuum.core.validation import check_moments
 from continuum.journeys.actions import journey_record
 from continuum.journeys.models import EventKind
@@ -47,28 +48,6 @@ PROSECUTING_KINDS = frozenset({AgencyKind.PROSECUTION})
 NAME_MAX = 100
 ALIASES_MAX = 10
 SENTENCE_SUMMARY_MAX = 200
-
-
-class StaleEdit(ValidationError):
-    """Someone saved the record after this user read it: nothing was saved (SECURITY.md 19).
-
-    `current` is the record as it is now; `changed` maps each field that differs from what the
-    editor had seen to (what they saw, what it is now), as labels for the page.
-    """
-
-    def __init__(
-        self, current: Investigation | Prosecution, changed: Mapping[str, tuple[Any, Any]] | None = None
-    ) -> None:
-        super().__init__(_("Someone else changed this record; reload it and try again."), code="stale")
-        self.current = current
-        self.changed = dict(changed or {})
-
-
-def _bump(obj: Investigation | Prosecution, expected_version: int | None) -> None:
-    """Optimistic locking: a stale edit (another one was saved since it was read) is refused."""
-    if expected_version is not None and obj.version != expected_version:
-        raise StaleEdit(obj)
-    obj.version += 1
 
 
 def _check_agency(agency: Agency, kinds: frozenset[str], what: str) -> None:
@@ -124,7 +103,9 @@ def investigation_open(
     return investigation
 
 
-def _stale_investigation(current: Investigation, seen_status: str | None) -> StaleEdit:
+def _stale_investigation(stale: StaleEdit, seen_status: str | None) -> StaleEdit:
+    """The stale edit with the statuses as labels for the page."""
+    current: Investigation = stale.current
     changed: dict[str, tuple[Any, Any]] = {}
     if seen_status is not None and seen_status != current.status:
         seen_label = (
@@ -142,13 +123,13 @@ def investigation_status_set(
     actor: User,
     investigation: Investigation,
     status: str,
-    expected_version: int | None,
+    expected_version: int,
     seen_status: str | None = None,
     at: dt.datetime | None = None,
 ) -> Investigation:
     """Set an investigation open, suspended or closed, if nobody changed it since
-    `expected_version` (None: whatever its version); otherwise StaleEdit naming what differs from
-    the status the editor had seen. One conditional UPDATE: two people saving at once cannot both win.
+    `expected_version`; otherwise StaleEdit naming what differs from the status the editor had
+    seen. The row is locked first: two people saving at once cannot both win.
 
     A closed investigation stays closed (open a new one instead). Closing records when, and the
     journey's INVESTIGATION_CLOSED step; suspending and resuming have no journey step of their own.
@@ -158,9 +139,10 @@ def investigation_status_set(
     check_moments(at=at)
     if status not in InvestigationStatus.values:
         raise ValidationError(_("Choose open, suspended or closed."), code="unknown_status")
-    current = Investigation.objects.get(pk=investigation.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise _stale_investigation(current, seen_status)
+    try:
+        current = locking.locked(Investigation.objects, investigation.pk, expected_version)
+    except StaleEdit as stale:
+        raise _stale_investigation(stale, seen_status) from None
     if current.status == InvestigationStatus.CLOSED:
         raise ValidationError(_("The investigation is closed already."), code="closed")
     if status == current.status:
@@ -177,12 +159,9 @@ def investigation_status_set(
         if closed_at > now:
             raise ValidationError(_("An investigation cannot close in the future."), code="bad_date")
     previous = current.status
-    updated = Investigation.objects.filter(pk=current.pk, version=current.version).update(
-        status=status, closed_at=closed_at, version=F("version") + 1, updated_at=now
-    )
-    if updated == 0:
-        raise _stale_investigation(Investigation.objects.get(pk=current.pk), seen_status)
-    current.refresh_from_db()
+    current.status = status
+    current.closed_at = closed_at
+    save_new_version(current, ["status", "closed_at"])
     log.record(
         actor=actor,
         action="update",
@@ -206,7 +185,7 @@ def investigation_close(
     actor: User,
     investigation: Investigation,
     closed_at: dt.datetime | None = None,
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> Investigation:
     """Close an open or suspended investigation (ValidationError when it is closed already)."""
     check_moments(closed_at=closed_at)
@@ -477,9 +456,9 @@ def disposition_record(
         charges=locked, status=ProsecutionStatus.PENDING
     ):
         if not prosecution.charges.filter(dispositions__isnull=True).exists():
-            _bump(prosecution, None)
+            # Follows from the charges (no editor's version to check); moves the version on.
             prosecution.status = ProsecutionStatus.DISPOSED
-            prosecution.save(update_fields=["status", "version", "updated_at"])
+            save_new_version(prosecution, ["status"])
             outcomes = sorted(
                 set(
                     Disposition.objects.filter(charge__prosecutions=prosecution).values_list(

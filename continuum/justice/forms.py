@@ -14,12 +14,12 @@ from django.utils.translation import ngettext
 
 from continuum.cases.models import Relationship
 from continuum.core.htcds import PerpetratorRole
+from continuum.core.locking import VersionField
 from continuum.core.validation import (
     BoundedDateField,
     StrictChoiceField,
     StrictMultipleChoiceField,
     TextField,
-    WholeNumberField,
 )
 from continuum.justice.actions import ALIASES_MAX, NAME_MAX, SENTENCE_SUMMARY_MAX
 from continuum.justice.models import Charge, InvestigationStatus, Outcome
@@ -103,7 +103,7 @@ class InvestigationStatusForm(forms.Form):
     """The status of one investigation, with the version and status the editor started from."""
 
     investigation = TextField(widget=forms.HiddenInput, max_length=40)
-    version = WholeNumberField(widget=forms.HiddenInput, min_value=1)
+    version = VersionField()
     seen_status = StrictChoiceField(widget=forms.HiddenInput, choices=InvestigationStatus.choices)
     status = StrictChoiceField(label=_("Status"), choices=InvestigationStatus.choices)
 

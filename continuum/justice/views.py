@@ -27,6 +27,7 @@ from continuum.access import policy
 from continuum.access.decorators import staff_required
 from continuum.audit import log as audit
 from continuum.cases.selectors import suspects_of
+from continuum.core.locking import StaleEdit
 from continuum.justice import actions
 from continuum.justice.forms import (
     DispositionForm,
@@ -149,7 +150,7 @@ def case_justice_view(request: HttpRequest, case_id: str) -> HttpResponse:
                         expected_version=data["version"],
                         seen_status=data["seen_status"],
                     )
-                except actions.StaleEdit as stale:
+                except StaleEdit as stale:
                     status, changed, posted_status = 409, stale.changed, None
                 except ValidationError as error:
                     posted_status.add_error(None, error)

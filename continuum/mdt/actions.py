@@ -8,15 +8,14 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from continuum.audit import log as audit
-from continuum.cases.actions import StaleEdit
 from continuum.cases.models import (
     Case,
 )
+from continuum.core.locking import check_version, save_new_version
 from continuum.core.sensitivity import InfoCategory
 from continuum.core.validation import check_moments
 from continuum.journeys.actions import journey_record
@@ -144,19 +143,22 @@ def minute_add(*, actor: User, item: MdtAgendaItem, category: str, body: str) ->
     return minute
 
 
+def _planned_meeting(meeting: MdtMeeting, expected_version: int) -> MdtMeeting:
+    """The meeting's row, locked, if it is still planned and nobody changed it meanwhile."""
+    current = MdtMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if current.status != MeetingStatus.PLANNED:
+        raise ValidationError(_("This meeting is over already."))
+    check_version(current, expected_version, seen={"status": meeting.status})
+    return current
+
+
 @transaction.atomic
 def meeting_hold(*, actor: User, meeting: MdtMeeting, expected_version: int) -> MdtMeeting:
     """The meeting took place: every case on its agenda gets an MDT step in its journey."""
-    updated = MdtMeeting.objects.filter(
-        pk=meeting.pk, version=expected_version, status=MeetingStatus.PLANNED
-    ).update(
-        status=MeetingStatus.HELD, held_at=timezone.now(), version=F("version") + 1, updated_at=timezone.now()
-    )
-    current = MdtMeeting.objects.get(pk=meeting.pk)
-    if updated == 0:
-        if current.status != MeetingStatus.PLANNED:
-            raise ValidationError(_("This meeting is over already."))
-        raise StaleEdit(current, {"status": (meeting.status, current.status)})
+    current = _planned_meeting(meeting, expected_version)
+    current.status = MeetingStatus.HELD
+    current.held_at = timezone.now()
+    save_new_version(current, ["status", "held_at"])
     assert current.held_at is not None
     for case_id in MdtAgendaItem.objects.filter(meeting=meeting).values_list("case_id", flat=True):
         journey_record(
@@ -172,13 +174,8 @@ def meeting_hold(*, actor: User, meeting: MdtMeeting, expected_version: int) -> 
 
 @transaction.atomic
 def meeting_cancel(*, actor: User, meeting: MdtMeeting, expected_version: int) -> MdtMeeting:
-    updated = MdtMeeting.objects.filter(
-        pk=meeting.pk, version=expected_version, status=MeetingStatus.PLANNED
-    ).update(status=MeetingStatus.CANCELLED, version=F("version") + 1, updated_at=timezone.now())
-    current = MdtMeeting.objects.get(pk=meeting.pk)
-    if updated == 0:
-        if current.status != MeetingStatus.PLANNED:
-            raise ValidationError(_("This meeting is over already."))
-        raise StaleEdit(current, {"status": (meeting.status, current.status)})
+    current = _planned_meeting(meeting, expected_version)
+    current.status = MeetingStatus.CANCELLED
+    save_new_version(current, ["status"])
     audit.record(actor=actor, action="update", obj=current, fields=["status"])
     return current

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_http_methods
 from continuum.access import policy
 from continuum.access.decorators import staff_required
 from continuum.audit import log as audit
-from continuum.cases import actions as case_actions
 from continuum.cases.forms import add_errors, uuid_or_none
 from continuum.coordination import views as coordination_views
 from continuum.coordination.forms import TaskForm
 from continuum.coordination.selectors import task_owner_choices
+from continuum.core.locking import StaleEdit, parse_version, stale_summary
 from continuum.core.validation import parse_id
 from continuum.mdt import actions as mdt_actions
 from continuum.mdt.forms import MeetingForm, MinuteForm
@@ -110,10 +110,8 @@ def mdt_meeting_view(request: HttpRequest, meeting_id: str) -> HttpResponse:
         assert isinstance(request.user, User)
         try:
             _meeting_op(request, meeting, op, minute_form)
-        except case_actions.StaleEdit:
-            messages.error(
-                request, _("Someone changed this meeting while you were looking; nothing was saved.")
-            )
+        except StaleEdit as stale:
+            messages.error(request, stale_summary(stale))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("mdt:meeting", meeting_id=meeting.pk)
@@ -205,8 +203,7 @@ def _meeting_op(request: HttpRequest, meeting: Any, op: str, minute_form: Minute
             coordination_views.task_from(request, access, form, kind="mdt_action")
             messages.success(request, _("Action item added as a task."))
     else:
-        version = post.get("version", "")
-        expected = int(version) if version.isdigit() else -1
+        expected = parse_version(post.get("version"))
         if op == "hold":
             mdt_actions.meeting_hold(actor=request.user, meeting=meeting, expected_version=expected)
             messages.success(request, _("Meeting recorded as held; each case's journey shows it."))

@@ -191,4 +191,4 @@ def make_sent_referral(
         case, survivor = make_case(region, lead)
     make_consent(case, survivor, service.agency, actor)
     referral = actions.service_referral_propose(actor=actor, case=case, survivor=survivor, service=service)
-    return actions.service_referral_send(actor=actor, referral=referral)
+    return actions.service_referral_send(actor=actor, referral=referral, expected_version=referral.version)

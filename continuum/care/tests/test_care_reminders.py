@@ -26,7 +26,7 @@ MINUTE = dt.timedelta(minutes=1)
 @pytest.fixture
 def sent(advocate, case, survivor, shelter, consent):
     referral = actions.service_referral_propose(actor=advocate, case=case, survivor=survivor, service=shelter)
-    return actions.service_referral_send(actor=advocate, referral=referral)
+    return actions.service_referral_send(actor=advocate, referral=referral, expected_version=referral.version)
 
 
 def _at_stage(stage, referral, provider_user):
@@ -34,7 +34,9 @@ def _at_stage(stage, referral, provider_user):
     if stage == "sent":
         return referral, referral.sent_at
     answer = {"waitlisted": "waitlist", "accepted": "accept"}[stage]
-    referral = actions.service_referral_answer(actor=provider_user, referral=referral, answer=answer)
+    referral = actions.service_referral_answer(
+        actor=provider_user, referral=referral, answer=answer, expected_version=referral.version
+    )
     return referral, (referral.answered_at if stage == "waitlisted" else referral.accepted_at)
 
 
@@ -80,12 +82,14 @@ def test_answering_resolves_the_reminder_and_the_next_stage_gets_its_own(
 ):
     _run(monkeypatch, sent.sent_at + WAIT_LIMITS["sent"] + MINUTE)
     assert [r.stage for r in open_reminders(case=case)] == ["sent"]
-    accepted = actions.service_referral_answer(actor=provider_user, referral=sent, answer="accept")
+    accepted = actions.service_referral_answer(
+        actor=provider_user, referral=sent, answer="accept", expected_version=sent.version
+    )
     assert list(open_reminders(case=case)) == []
     assert ReferralReminder.objects.filter(referral=sent).count() == 1  # kept, resolved
     _run(monkeypatch, accepted.accepted_at + WAIT_LIMITS["accepted"] + MINUTE)
     assert [r.stage for r in open_reminders(case=case)] == ["accepted"]
-    actions.service_referral_start(actor=provider_user, referral=accepted)
+    actions.service_referral_start(actor=provider_user, referral=accepted, expected_version=accepted.version)
     assert list(open_reminders(case=case)) == []
     assert sorted(ReferralReminder.objects.filter(referral=sent).values_list("stage", flat=True)) == [
         "accepted",
@@ -119,7 +123,11 @@ def test_the_mark_shows_before_the_command_runs_and_goes_when_the_referral_moves
     url = reverse("care:case_services", args=[case.pk])
     assert 'data-overdue="1"' in client.get(url).content.decode()
     actions.service_referral_answer(
-        actor=provider_user, referral=sent, answer="decline", reason="no_capacity"
+        actor=provider_user,
+        referral=sent,
+        answer="decline",
+        reason="no_capacity",
+        expected_version=sent.version,
     )
     assert ServiceReferral.objects.get(pk=sent.pk).status == "declined"
     assert 'data-overdue="1"' not in client.get(url).content.decode()

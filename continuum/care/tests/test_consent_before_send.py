@@ -24,7 +24,7 @@ def proposed(case, survivor, shelter, advocate):
 
 def refused(referral, advocate):
     with pytest.raises(ValidationError) as raised:
-        actions.service_referral_send(actor=advocate, referral=referral)
+        actions.service_referral_send(actor=advocate, referral=referral, expected_version=referral.version)
     stored = ServiceReferral.objects.get(pk=referral.pk)
     assert stored.status == ReferralStatus.PROPOSED and stored.sent_at is None and stored.version == 1
     assert not JourneyEvent.objects.filter(
@@ -67,7 +67,9 @@ def test_a_consent_for_another_agency_or_another_case_is_not_enough(
 def test_a_consent_in_force_lets_the_referral_go(proposed, case, survivor, shelter, advocate):
     make_consent(case, survivor, shelter.agency, advocate, granted=-100 * DAY, expires=-DAY)
     make_consent(case, survivor, shelter.agency, advocate)
-    referral = actions.service_referral_send(actor=advocate, referral=proposed)
+    referral = actions.service_referral_send(
+        actor=advocate, referral=proposed, expected_version=proposed.version
+    )
     assert referral.status == ReferralStatus.SENT
     event = JourneyEvent.objects.get(case=case, kind=EventKind.SERVICE_REFERRAL_SENT)
     assert event.person_id == survivor.pk
@@ -81,7 +83,7 @@ def test_a_consent_in_force_lets_the_referral_go(proposed, case, survivor, shelt
 def test_a_revocation_stops_the_very_next_send(case, survivor, shelter, advocate):
     consent = make_consent(case, survivor, shelter.agency, advocate)
     first = actions.service_referral_propose(actor=advocate, case=case, survivor=survivor, service=shelter)
-    actions.service_referral_send(actor=advocate, referral=first)
+    actions.service_referral_send(actor=advocate, referral=first, expected_version=first.version)
     consent.revoked_at = consent.granted_at + DAY
     consent.save()
     second = actions.service_referral_propose(actor=advocate, case=case, survivor=survivor, service=shelter)

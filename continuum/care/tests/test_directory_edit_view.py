@@ -101,7 +101,7 @@ def test_a_stale_edit_is_refused_with_409_saves_nothing_and_shows_the_newer_valu
     form = response.context["form"]
     assert form.initial["capacity"] == 7 and form.initial["version"] == newer[0]
     html = response.content.decode()
-    assert 'data-testid="stale"' in html and "Places: 7" in html
+    assert 'data-testid="stale"' in html and "Places: 2 → 7" in html
     assert 'value="7"' in html
 
 
@@ -111,8 +111,12 @@ def test_a_referral_accepted_meanwhile_makes_the_edit_stale(
     sign_in(client, provider_user)
     opened = edit_data(shelter)
     referral = actions.service_referral_propose(actor=advocate, case=case, survivor=survivor, service=shelter)
-    referral = actions.service_referral_send(actor=advocate, referral=referral)
-    actions.service_referral_answer(actor=provider_user, referral=referral, answer="accept")
+    referral = actions.service_referral_send(
+        actor=advocate, referral=referral, expected_version=referral.version
+    )
+    actions.service_referral_answer(
+        actor=provider_user, referral=referral, answer="accept", expected_version=referral.version
+    )
     version, values = _stored(shelter)
     assert version == opened["version"] + 1 and values["in_use"] == 2
     response = client.post(_url(shelter), {**opened, "in_use": 0})

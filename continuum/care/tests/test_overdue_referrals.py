@@ -34,12 +34,20 @@ def known(advocate, provider_user, hartford):
     ):
         referral = make_sent_referral(advocate, service)
         if name.startswith("waitlisted"):
-            actions.service_referral_answer(actor=provider_user, referral=referral, answer="waitlist")
+            actions.service_referral_answer(
+                actor=provider_user, referral=referral, answer="waitlist", expected_version=referral.version
+            )
         elif name.startswith("accepted"):
-            actions.service_referral_answer(actor=provider_user, referral=referral, answer="accept")
+            actions.service_referral_answer(
+                actor=provider_user, referral=referral, answer="accept", expected_version=referral.version
+            )
         elif name == "declined":
             actions.service_referral_answer(
-                actor=provider_user, referral=referral, answer="decline", reason="not_eligible"
+                actor=provider_user,
+                referral=referral,
+                answer="decline",
+                reason="not_eligible",
+                expected_version=referral.version,
             )
         made[name] = referral.pk
     ages = {

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def _sent(advocate, case, survivor, service):
     referral = actions.service_referral_propose(actor=advocate, case=case, survivor=survivor, service=service)
-    return actions.service_referral_send(actor=advocate, referral=referral)
+    return actions.service_referral_send(actor=advocate, referral=referral, expected_version=referral.version)
 
 
 @pytest.fixture
@@ -100,9 +100,29 @@ def test_the_provider_accepts_and_starts_and_each_step_is_a_journey_event(client
 def test_a_stale_answer_is_refused_and_changes_nothing(client, persona, ours):
     sign_in(client, persona("provider"))
     url = reverse("care:provider_referral", args=[ours.pk])
-    client.post(url, {"step": "accept", "version": ours.version + 5})
+    response = client.post(url, {"step": "accept", "version": ours.version + 5})
     ours.refresh_from_db()
     assert ours.status == "sent"
+    page = client.get(response["Location"]).content.decode()
+    assert "This record was changed by someone else after you opened it" in page
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "0", "9" * 19, "\u0661"])
+def test_an_answer_without_a_good_version_is_refused_and_changes_nothing(client, persona, ours, version):
+    sign_in(client, persona("provider"))
+    url = reverse("care:provider_referral", args=[ours.pk])
+    before = ServiceReferral.objects.get(pk=ours.pk)
+    data = {"step": "accept"} if version is None else {"step": "accept", "version": version}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    after = ServiceReferral.objects.get(pk=ours.pk)
+    assert (after.status, after.version, after.updated_at) == (
+        before.status,
+        before.version,
+        before.updated_at,
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "reload the page and try again" in page
 
 
 @pytest.mark.parametrize("username", ["advocate", "detective", "coordinator", "analyst"])

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from continuum.audit.models import AuditEvent
 from continuum.care import actions
 from continuum.care.models import ProviderService
+from continuum.core.locking import StaleEdit
 from continuum.org.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_a_stale_change_names_what_changed_and_saves_nothing(coordinator, provid
     actions.provider_service_update(
         actor=coordinator, service=shelter, expected_version=1, changes={"waitlist": 4}
     )
-    with pytest.raises(actions.StaleEdit) as stale:
+    with pytest.raises(StaleEdit) as stale:
         actions.provider_service_update(
             actor=provider_user, service=shelter, expected_version=1, changes={"capacity": 9}, seen=seen
         )
@@ -83,14 +84,24 @@ def test_referrals_taking_and_freeing_places_move_the_version_on(
     advocate, provider_user, case, survivor, shelter, consent
 ):
     referral = actions.service_referral_propose(actor=advocate, case=case, survivor=survivor, service=shelter)
-    referral = actions.service_referral_send(actor=advocate, referral=referral)
+    referral = actions.service_referral_send(
+        actor=advocate, referral=referral, expected_version=referral.version
+    )
     assert _version(shelter) == 1  # sending takes no place
-    referral = actions.service_referral_answer(actor=provider_user, referral=referral, answer="waitlist")
+    referral = actions.service_referral_answer(
+        actor=provider_user, referral=referral, answer="waitlist", expected_version=referral.version
+    )
     assert _version(shelter) == 2
-    referral = actions.service_referral_answer(actor=provider_user, referral=referral, answer="accept")
+    referral = actions.service_referral_answer(
+        actor=provider_user, referral=referral, answer="accept", expected_version=referral.version
+    )
     assert _version(shelter) == 3
     actions.service_referral_close(
-        actor=provider_user, referral=referral, outcome="ended", reason="moved_away"
+        actor=provider_user,
+        referral=referral,
+        outcome="ended",
+        reason="moved_away",
+        expected_version=referral.version,
     )
     stored = ProviderService.objects.get(pk=shelter.pk)
     assert (stored.version, stored.in_use, stored.waitlist) == (4, 1, 0)

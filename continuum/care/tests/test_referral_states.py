@@ -18,7 +18,7 @@ def proposed(case, survivor, shelter, advocate):
 
 @pytest.fixture
 def sent(proposed, consent, advocate):
-    return actions.service_referral_send(actor=advocate, referral=proposed)
+    return actions.service_referral_send(actor=advocate, referral=proposed, expected_version=proposed.version)
 
 
 def kinds(case):
@@ -34,16 +34,24 @@ def test_the_whole_loop_proposed_sent_accepted_started_completed(
     proposed, consent, case, shelter, advocate, provider_user
 ):
     assert proposed.status == ReferralStatus.PROPOSED
-    referral = actions.service_referral_send(actor=advocate, referral=proposed)
+    referral = actions.service_referral_send(
+        actor=advocate, referral=proposed, expected_version=proposed.version
+    )
     assert referral.status == ReferralStatus.SENT and referral.sent_at is not None
-    referral = actions.service_referral_answer(actor=provider_user, referral=referral, answer="accept")
+    referral = actions.service_referral_answer(
+        actor=provider_user, referral=referral, answer="accept", expected_version=referral.version
+    )
     assert referral.status == ReferralStatus.ACCEPTED
     assert referral.answered_by == provider_user and referral.accepted_at is not None
     assert places(shelter) == (2, 0)
-    referral = actions.service_referral_start(actor=provider_user, referral=referral)
+    referral = actions.service_referral_start(
+        actor=provider_user, referral=referral, expected_version=referral.version
+    )
     assert referral.status == ReferralStatus.STARTED and referral.started_at is not None
     assert places(shelter) == (2, 0)
-    referral = actions.service_referral_close(actor=provider_user, referral=referral, outcome="completed")
+    referral = actions.service_referral_close(
+        actor=provider_user, referral=referral, outcome="completed", expected_version=referral.version
+    )
     assert referral.status == ReferralStatus.COMPLETED and referral.closed_at is not None
     assert places(shelter) == (1, 0)
     assert ServiceReferral.objects.get(pk=referral.pk).version == 5
@@ -61,10 +69,16 @@ def test_each_step_writes_exactly_one_audit_row_of_codes(
     before = AuditEvent.objects.count()
     referral = actions.service_referral_propose(actor=advocate, case=case, survivor=survivor, service=shelter)
     assert AuditEvent.objects.count() == before + 1
-    referral = actions.service_referral_send(actor=advocate, referral=referral)
+    referral = actions.service_referral_send(
+        actor=advocate, referral=referral, expected_version=referral.version
+    )
     assert AuditEvent.objects.count() == before + 2
     referral = actions.service_referral_answer(
-        actor=provider_user, referral=referral, answer="decline", reason="safety_concern"
+        actor=provider_user,
+        referral=referral,
+        answer="decline",
+        reason="safety_concern",
+        expected_version=referral.version,
     )
     assert AuditEvent.objects.count() == before + 3
     last = AuditEvent.objects.order_by("-id").first()
@@ -74,7 +88,11 @@ def test_each_step_writes_exactly_one_audit_row_of_codes(
 
 def test_a_declined_referral_keeps_its_reason_and_frees_nothing(sent, case, shelter, provider_user):
     referral = actions.service_referral_answer(
-        actor=provider_user, referral=sent, answer="decline", reason="not_eligible"
+        actor=provider_user,
+        referral=sent,
+        answer="decline",
+        reason="not_eligible",
+        expected_version=sent.version,
     )
     assert referral.status == ReferralStatus.DECLINED and referral.reason == "not_eligible"
     assert referral.accepted_at is None
@@ -86,24 +104,38 @@ def test_declining_needs_a_reason_from_the_list(sent, provider_user):
     for reason in ("", "she seemed unreliable"):
         with pytest.raises(ValidationError):
             actions.service_referral_answer(
-                actor=provider_user, referral=sent, answer="decline", reason=reason
+                actor=provider_user,
+                referral=sent,
+                answer="decline",
+                reason=reason,
+                expected_version=sent.version,
             )
     assert ServiceReferral.objects.get(pk=sent.pk).status == ReferralStatus.SENT
 
 
 def test_a_waitlisted_referral_can_be_accepted_later(sent, shelter, provider_user):
-    referral = actions.service_referral_answer(actor=provider_user, referral=sent, answer="waitlist")
+    referral = actions.service_referral_answer(
+        actor=provider_user, referral=sent, answer="waitlist", expected_version=sent.version
+    )
     assert referral.status == ReferralStatus.WAITLISTED
     assert places(shelter) == (1, 1)
-    referral = actions.service_referral_answer(actor=provider_user, referral=referral, answer="accept")
+    referral = actions.service_referral_answer(
+        actor=provider_user, referral=referral, answer="accept", expected_version=referral.version
+    )
     assert referral.status == ReferralStatus.ACCEPTED
     assert places(shelter) == (2, 0)
 
 
 def test_a_waitlisted_referral_can_end_and_leaves_the_waitlist(sent, shelter, provider_user):
-    referral = actions.service_referral_answer(actor=provider_user, referral=sent, answer="waitlist")
+    referral = actions.service_referral_answer(
+        actor=provider_user, referral=sent, answer="waitlist", expected_version=sent.version
+    )
     referral = actions.service_referral_close(
-        actor=provider_user, referral=referral, outcome="ended", reason="transferred"
+        actor=provider_user,
+        referral=referral,
+        outcome="ended",
+        reason="transferred",
+        expected_version=referral.version,
     )
     assert referral.status == ReferralStatus.ENDED and referral.reason == "transferred"
     assert places(shelter) == (1, 0)
@@ -114,26 +146,37 @@ def test_a_waitlisted_referral_can_end_and_leaves_the_waitlist(sent, shelter, pr
 def test_an_accepted_or_started_referral_can_end_with_a_reason_and_frees_its_place(
     sent, shelter, provider_user, start_first
 ):
-    referral = actions.service_referral_answer(actor=provider_user, referral=sent, answer="accept")
+    referral = actions.service_referral_answer(
+        actor=provider_user, referral=sent, answer="accept", expected_version=sent.version
+    )
     if start_first:
-        referral = actions.service_referral_start(actor=provider_user, referral=referral)
+        referral = actions.service_referral_start(
+            actor=provider_user, referral=referral, expected_version=referral.version
+        )
     with pytest.raises(ValidationError):
-        actions.service_referral_close(actor=provider_user, referral=referral, outcome="ended")
+        actions.service_referral_close(
+            actor=provider_user, referral=referral, outcome="ended", expected_version=referral.version
+        )
     referral = actions.service_referral_close(
-        actor=provider_user, referral=referral, outcome="ended", reason="lost_contact"
+        actor=provider_user,
+        referral=referral,
+        outcome="ended",
+        reason="lost_contact",
+        expected_version=referral.version,
     )
     assert referral.status == ReferralStatus.ENDED and referral.reason == "lost_contact"
     assert places(shelter) == (1, 0)
 
 
 def _refused(call, referral, shelter):
-    """The call raises ValidationError and changes nothing: status, version, places, audit."""
+    """The call, given the referral as it is now (its current version), raises ValidationError and
+    changes nothing: status, version, places, audit."""
     before = ServiceReferral.objects.get(pk=referral.pk)
     audit_rows = AuditEvent.objects.count()
     journey = JourneyEvent.objects.count()
     held = places(shelter)
     with pytest.raises(ValidationError) as raised:
-        call(referral)
+        call(ServiceReferral.objects.get(pk=referral.pk))
     after = ServiceReferral.objects.get(pk=referral.pk)
     assert (after.status, after.version, after.reason) == (before.status, before.version, before.reason)
     assert places(shelter) == held
@@ -144,24 +187,42 @@ def _refused(call, referral, shelter):
 
 def test_a_proposed_referral_cannot_be_answered_started_or_closed(proposed, consent, shelter, provider_user):
     for call in (
-        lambda r: actions.service_referral_answer(actor=provider_user, referral=r, answer="accept"),
-        lambda r: actions.service_referral_answer(actor=provider_user, referral=r, answer="waitlist"),
-        lambda r: actions.service_referral_start(actor=provider_user, referral=r),
-        lambda r: actions.service_referral_close(actor=provider_user, referral=r, outcome="completed"),
+        lambda r: actions.service_referral_answer(
+            actor=provider_user, referral=r, answer="accept", expected_version=r.version
+        ),
+        lambda r: actions.service_referral_answer(
+            actor=provider_user, referral=r, answer="waitlist", expected_version=r.version
+        ),
+        lambda r: actions.service_referral_start(actor=provider_user, referral=r, expected_version=r.version),
+        lambda r: actions.service_referral_close(
+            actor=provider_user, referral=r, outcome="completed", expected_version=r.version
+        ),
     ):
         error = _refused(call, proposed, shelter)
     assert "Proposed" in " ".join(error.messages)
 
 
 def test_a_sent_referral_cannot_be_sent_again_nor_started(sent, shelter, advocate, provider_user):
-    _refused(lambda r: actions.service_referral_send(actor=advocate, referral=r), sent, shelter)
-    _refused(lambda r: actions.service_referral_start(actor=provider_user, referral=r), sent, shelter)
+    _refused(
+        lambda r: actions.service_referral_send(actor=advocate, referral=r, expected_version=r.version),
+        sent,
+        shelter,
+    )
+    _refused(
+        lambda r: actions.service_referral_start(actor=provider_user, referral=r, expected_version=r.version),
+        sent,
+        shelter,
+    )
 
 
 def test_a_referral_is_not_accepted_twice(sent, shelter, provider_user):
-    actions.service_referral_answer(actor=provider_user, referral=sent, answer="accept")
+    actions.service_referral_answer(
+        actor=provider_user, referral=sent, answer="accept", expected_version=sent.version
+    )
     error = _refused(
-        lambda r: actions.service_referral_answer(actor=provider_user, referral=r, answer="accept"),
+        lambda r: actions.service_referral_answer(
+            actor=provider_user, referral=r, answer="accept", expected_version=r.version
+        ),
         sent,
         shelter,
     )
@@ -169,47 +230,69 @@ def test_a_referral_is_not_accepted_twice(sent, shelter, provider_user):
 
 
 def test_a_waitlisted_referral_cannot_be_declined_or_waitlisted_again(sent, shelter, provider_user):
-    actions.service_referral_answer(actor=provider_user, referral=sent, answer="waitlist")
+    actions.service_referral_answer(
+        actor=provider_user, referral=sent, answer="waitlist", expected_version=sent.version
+    )
     _refused(
         lambda r: actions.service_referral_answer(
-            actor=provider_user, referral=r, answer="decline", reason="no_capacity"
+            actor=provider_user,
+            referral=r,
+            answer="decline",
+            reason="no_capacity",
+            expected_version=r.version,
         ),
         sent,
         shelter,
     )
     _refused(
-        lambda r: actions.service_referral_answer(actor=provider_user, referral=r, answer="waitlist"),
+        lambda r: actions.service_referral_answer(
+            actor=provider_user, referral=r, answer="waitlist", expected_version=r.version
+        ),
         sent,
         shelter,
     )
 
 
 def test_only_a_started_service_completes_and_a_closed_one_stays_closed(sent, shelter, provider_user):
-    accepted = actions.service_referral_answer(actor=provider_user, referral=sent, answer="accept")
+    accepted = actions.service_referral_answer(
+        actor=provider_user, referral=sent, answer="accept", expected_version=sent.version
+    )
     _refused(
-        lambda r: actions.service_referral_close(actor=provider_user, referral=r, outcome="completed"),
+        lambda r: actions.service_referral_close(
+            actor=provider_user, referral=r, outcome="completed", expected_version=r.version
+        ),
         accepted,
         shelter,
     )
-    started = actions.service_referral_start(actor=provider_user, referral=accepted)
-    done = actions.service_referral_close(actor=provider_user, referral=started, outcome="completed")
+    started = actions.service_referral_start(
+        actor=provider_user, referral=accepted, expected_version=accepted.version
+    )
+    done = actions.service_referral_close(
+        actor=provider_user, referral=started, outcome="completed", expected_version=started.version
+    )
     for call in (
-        lambda r: actions.service_referral_start(actor=provider_user, referral=r),
+        lambda r: actions.service_referral_start(actor=provider_user, referral=r, expected_version=r.version),
         lambda r: actions.service_referral_close(
-            actor=provider_user, referral=r, outcome="ended", reason="other"
+            actor=provider_user, referral=r, outcome="ended", reason="other", expected_version=r.version
         ),
-        lambda r: actions.service_referral_answer(actor=provider_user, referral=r, answer="accept"),
+        lambda r: actions.service_referral_answer(
+            actor=provider_user, referral=r, answer="accept", expected_version=r.version
+        ),
     ):
         _refused(call, done, shelter)
 
 
 def test_a_declined_referral_is_final(sent, shelter, provider_user):
-    actions.service_referral_answer(actor=provider_user, referral=sent, answer="decline", reason="other")
+    actions.service_referral_answer(
+        actor=provider_user, referral=sent, answer="decline", reason="other", expected_version=sent.version
+    )
     for call in (
-        lambda r: actions.service_referral_answer(actor=provider_user, referral=r, answer="accept"),
-        lambda r: actions.service_referral_start(actor=provider_user, referral=r),
+        lambda r: actions.service_referral_answer(
+            actor=provider_user, referral=r, answer="accept", expected_version=r.version
+        ),
+        lambda r: actions.service_referral_start(actor=provider_user, referral=r, expected_version=r.version),
         lambda r: actions.service_referral_close(
-            actor=provider_user, referral=r, outcome="ended", reason="other"
+            actor=provider_user, referral=r, outcome="ended", reason="other", expected_version=r.version
         ),
     ):
         _refused(call, sent, shelter)
@@ -218,7 +301,7 @@ def test_a_declined_referral_is_final(sent, shelter, provider_user):
 def test_a_stale_version_is_refused(sent, shelter, provider_user):
     error = _refused(
         lambda r: actions.service_referral_answer(
-            actor=provider_user, referral=r, answer="accept", version=r.version - 1
+            actor=provider_user, referral=r, answer="accept", expected_version=r.version - 1
         ),
         sent,
         shelter,
@@ -228,19 +311,23 @@ def test_a_stale_version_is_refused(sent, shelter, provider_user):
 
 def test_unknown_answers_and_outcomes_are_refused(sent, shelter, provider_user):
     _refused(
-        lambda r: actions.service_referral_answer(actor=provider_user, referral=r, answer="maybe"),
-        sent,
-        shelter,
-    )
-    _refused(
         lambda r: actions.service_referral_answer(
-            actor=provider_user, referral=r, answer="accept", reason="no_capacity"
+            actor=provider_user, referral=r, answer="maybe", expected_version=r.version
         ),
         sent,
         shelter,
     )
     _refused(
-        lambda r: actions.service_referral_close(actor=provider_user, referral=r, outcome="finished"),
+        lambda r: actions.service_referral_answer(
+            actor=provider_user, referral=r, answer="accept", reason="no_capacity", expected_version=r.version
+        ),
+        sent,
+        shelter,
+    )
+    _refused(
+        lambda r: actions.service_referral_close(
+            actor=provider_user, referral=r, outcome="finished", expected_version=r.version
+        ),
         sent,
         shelter,
     )
@@ -249,15 +336,21 @@ def test_unknown_answers_and_outcomes_are_refused(sent, shelter, provider_user):
 def test_a_full_service_refuses_to_accept(sent, shelter, provider_user):
     ProviderService.objects.filter(pk=shelter.pk).update(in_use=2)
     error = _refused(
-        lambda r: actions.service_referral_answer(actor=provider_user, referral=r, answer="accept"),
+        lambda r: actions.service_referral_answer(
+            actor=provider_user, referral=r, answer="accept", expected_version=r.version
+        ),
         sent,
         shelter,
     )
     assert error.code == "full"
-    waitlisted = actions.service_referral_answer(actor=provider_user, referral=sent, answer="waitlist")
+    waitlisted = actions.service_referral_answer(
+        actor=provider_user, referral=sent, answer="waitlist", expected_version=sent.version
+    )
     assert waitlisted.status == ReferralStatus.WAITLISTED
     _refused(
-        lambda r: actions.service_referral_answer(actor=provider_user, referral=r, answer="accept"),
+        lambda r: actions.service_referral_answer(
+            actor=provider_user, referral=r, answer="accept", expected_version=r.version
+        ),
         waitlisted,
         shelter,
     )
@@ -270,3 +363,38 @@ def test_only_a_survivor_of_the_case_can_be_referred(case, shelter, advocate):
     with pytest.raises(ValidationError):
         actions.service_referral_propose(actor=advocate, case=case, survivor=stranger, service=shelter)
     assert not ServiceReferral.objects.filter(case=case).exists()
+
+
+def test_every_step_from_a_version_someone_else_moved_on_is_refused(
+    proposed, consent, shelter, advocate, provider_user
+):
+    def stale(r):
+        return r.version - 1
+
+    error = _refused(
+        lambda r: actions.service_referral_send(actor=advocate, referral=r, expected_version=stale(r)),
+        proposed,
+        shelter,
+    )
+    assert error.code == "stale"
+    sent = actions.service_referral_send(actor=advocate, referral=proposed, expected_version=proposed.version)
+    accepted = actions.service_referral_answer(
+        actor=provider_user, referral=sent, answer="accept", expected_version=sent.version
+    )
+    error = _refused(
+        lambda r: actions.service_referral_start(actor=provider_user, referral=r, expected_version=stale(r)),
+        accepted,
+        shelter,
+    )
+    assert error.code == "stale"
+    started = actions.service_referral_start(
+        actor=provider_user, referral=accepted, expected_version=accepted.version
+    )
+    error = _refused(
+        lambda r: actions.service_referral_close(
+            actor=provider_user, referral=r, outcome="completed", expected_version=stale(r)
+        ),
+        started,
+        shelter,
+    )
+    assert error.code == "stale"

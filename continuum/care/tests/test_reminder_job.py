@@ -51,7 +51,9 @@ def overdue(monkeypatch):
         referral = actions.service_referral_propose(
             actor=staff, case=case, survivor=survivor, service=service
         )
-        referrals.append(actions.service_referral_send(actor=staff, referral=referral))
+        referrals.append(
+            actions.service_referral_send(actor=staff, referral=referral, expected_version=referral.version)
+        )
     later = max(referral.sent_at for referral in referrals) + WAIT_LIMITS["sent"] + dt.timedelta(minutes=1)
     monkeypatch.setattr(policy, "clock", lambda: later)
     return referrals

@@ -38,19 +38,29 @@ def referral_to(service, case, survivor, actor, provider_user, *answers):
     referral = actions.service_referral_propose(actor=actor, case=case, survivor=survivor, service=service)
     if not answers:
         return referral
-    referral = actions.service_referral_send(actor=actor, referral=referral)
+    referral = actions.service_referral_send(
+        actor=actor, referral=referral, expected_version=referral.version
+    )
     for step in answers[1:]:
         if step in {"accept", "waitlist"}:
-            referral = actions.service_referral_answer(actor=provider_user, referral=referral, answer=step)
+            referral = actions.service_referral_answer(
+                actor=provider_user, referral=referral, answer=step, expected_version=referral.version
+            )
         elif step == "decline":
             referral = actions.service_referral_answer(
-                actor=provider_user, referral=referral, answer="decline", reason="no_capacity"
+                actor=provider_user,
+                referral=referral,
+                answer="decline",
+                reason="no_capacity",
+                expected_version=referral.version,
             )
         elif step == "start":
-            referral = actions.service_referral_start(actor=provider_user, referral=referral)
+            referral = actions.service_referral_start(
+                actor=provider_user, referral=referral, expected_version=referral.version
+            )
         elif step == "complete":
             referral = actions.service_referral_close(
-                actor=provider_user, referral=referral, outcome="completed"
+                actor=provider_user, referral=referral, outcome="completed", expected_version=referral.version
             )
     return referral
 
@@ -131,7 +141,7 @@ def test_unmet_needs_by_type_and_region(
     )
     make_consent(met.case, met.survivor, service.agency, advocate)
     referral = referral_to(service, met.case, met.survivor, advocate, provider_user, "send", "accept")
-    actions.unmet_need_meet(actor=advocate, need=met, referral=referral)
+    actions.unmet_need_meet(actor=advocate, need=met, referral=referral, expected_version=met.version)
 
     ours = {here.pk, there.pk}
     with django_assert_num_queries(1):

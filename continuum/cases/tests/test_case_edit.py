@@ -13,6 +13,7 @@ from continuum.access.testing import sign_in
 from continuum.cases import actions
 from continuum.cases.models import Case
 from continuum.coordination.models import CaseTeamMember
+from continuum.core.locking import StaleEdit
 from continuum.journeys.models import EventKind, JourneyEvent
 from continuum.org.models import Town, User
 
@@ -85,7 +86,7 @@ def test_two_editors_at_the_same_moment_on_postgresql(persona):
             barrier.wait()
             actions.case_update(actor=actor, case=case, expected_version=case.version, changes={"town": town})
             outcomes.append("saved")
-        except actions.StaleEdit:
+        except StaleEdit:
             outcomes.append("stale")
         finally:
             connection.close()

@@ -1,5 +1,6 @@
 """Every list page runs the same number of queries with N cases as with 3N: the case list, a name
-search, the work queue and the triage queue (performance by design: no per-row query, one count)."""
+search, the work queue and the triage queue (performance by design: no per-row query, one count);
+and so does the case page."""
 
 import datetime as dt
 
@@ -88,9 +89,9 @@ def test_a_list_page_runs_as_many_queries_with_3n_cases_as_with_n(
 ):
     user = persona(username)
     region = persona("coordinator").membership.agency.region
-    # More than a page and than a queue shows, so both sizes show it full and count: the work
-    # queue shows 200 tasks, and audits each case it shows (rows written in batches on SQLite).
-    n = 210 if url_name == "coordination:tasks" else 60
+    # More than a page shows (25 cases, 50 tasks), so both sizes show it full and count; every
+    # page audits each case it shows (rows written in batches on SQLite).
+    n = 60
     add_cases(region, n)
     sign_in(client, user)
     url = reverse(url_name)
@@ -100,3 +101,17 @@ def test_a_list_page_runs_as_many_queries_with_3n_cases_as_with_n(
     assert with_3n == with_n
     if "q" in params:  # the search found the new cases, so it did the work it is counted for
         assert response.context["page"].count == (2 if " " in params["q"] else 3 * n)
+
+
+def test_the_case_page_runs_as_many_queries_with_3n_cases_as_with_n(client, persona):
+    coordinator = persona("coordinator")
+    region = coordinator.membership.agency.region
+    add_cases(region, 20)
+    case = Case.objects.filter(region=region).order_by("-opened_on").first()
+    sign_in(client, coordinator)
+    url = reverse("cases:detail", args=[case.pk])
+    with_n, _ = queries(client, url, {})
+    add_cases(region, 40)
+    with_3n, response = queries(client, url, {})
+    assert with_3n == with_n
+    assert response.context["detail"].access.case == case

@@ -122,4 +122,8 @@ class Migration(migrations.Migration):
             model_name='task',
             index=models.Index(fields=['agency', 'done_at', 'due_at'], name='task_agency_open_due'),
         ),
+        migrations.AddIndex(
+            model_name='task',
+            index=models.Index(condition=models.Q(('done_at__isnull', True)), fields=['due_at', 'id'], name='task_open_due'),
+        ),
     ]

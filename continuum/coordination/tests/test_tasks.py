@@ -124,3 +124,28 @@ def test_a_task_is_done_by_its_agency_or_the_coordinator_only(client, persona, t
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.done_at is None
+
+
+def test_the_queue_shows_a_page_of_tasks_the_soonest_due_first_and_counts_them_all(client, persona):
+    coordinator = persona("coordinator")
+    case = Case.objects.filter(region=coordinator.membership.agency.region).first()
+    now = timezone.now()
+    tasks = [
+        Task.objects.create(
+            case=case,
+            kind=TaskKind.OTHER,
+            agency=case.lead_agency,
+            due_at=now + dt.timedelta(hours=i - 5, minutes=30),
+        )
+        for i in range(60)
+    ]
+    sign_in(client, coordinator)
+    first = _queue(client)
+    assert first.tasks == tasks[:50]
+    assert first.page.count == 60 and first.page.has_next and first.overdue == 5
+    html = client.get(reverse("coordination:tasks")).content.decode()
+    assert "60 open tasks" in html and "?page=2" in html
+    response = client.get(reverse("coordination:tasks"), {"page": 2})
+    assert response.context["queue"].tasks == tasks[50:]
+    # A page past the end shows the last one.
+    assert client.get(reverse("coordination:tasks"), {"page": 9}).context["queue"].tasks == tasks[50:]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -181,13 +182,21 @@ def _view_name(url: str) -> str | None:
         return None
 
 
-def _post_garbage(client: Any, page_url: str, problems: list[str], tried: set[str]) -> list[str]:
-    """Send garbage to every form of the page; the page's links (to follow as the same persona)."""
+def _page_forms(client: Any, page_url: str) -> _Forms | None:
+    """The forms and links of an HTML page the persona may open (None for anything else)."""
     page = client.get(page_url)
     if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
-        return []
+        return None
     parser = _Forms()
     parser.feed(page.content.decode())
+    return parser
+
+
+def _post_garbage(client: Any, page_url: str, problems: list[str], tried: set[str]) -> list[str]:
+    """Send garbage to every form of the page; the page's links (to follow as the same persona)."""
+    parser = _page_forms(client, page_url)
+    if parser is None:
+        return []
     kinds = [(k, v, False) for k, v in GARBAGE.items()] + [(k, v, True) for k, v in RAW_GARBAGE.items()]
     for action, fields in parser.forms:
         target = action or page_url
@@ -238,7 +247,9 @@ def _seed() -> Case:
         what_is_known="A young woman is made to work at a nail salon.",
         survivor_first_name="Ana",
     )
-    case = intake_actions.referral_to_case(actor=coordinator, referral=opened)
+    case = intake_actions.referral_to_case(
+        actor=coordinator, referral=opened, expected_version=opened.version
+    )
     # Routing gives it an "assign an advocate" task, whose form names an advocate by id.
     routing.route_case(
         actor=coordinator,
@@ -277,6 +288,26 @@ def _seed() -> Case:
     return case
 
 
+def _pages(client: Any, cases: list[Case], *, public: bool) -> Iterator[str]:
+    """Each URL of policy.yaml `urls`, with the client signed in as a persona whose role may use
+    it (signed out for a public one, when `public`)."""
+    for name, operation in policy.policy().urls.items():
+        if operation.startswith("token.") or name == "web:logout" or (operation == "public" and not public):
+            continue
+        if operation == "public":
+            client.logout()
+            url = _url_of(name, None)
+        else:
+            chosen = _persona_for(name, operation, cases)
+            if chosen is None:
+                continue
+            user, case = chosen
+            sign_in(client, user)
+            url = _url_of(name, case)
+        if url is not None:
+            yield url
+
+
 def test_garbage_in_every_form_is_refused_and_changes_nothing(client):
     from continuum.access.tests.scenario import build
 
@@ -289,21 +320,7 @@ def test_garbage_in_every_form_is_refused_and_changes_nothing(client):
     problems: list[str] = []
     tried: set[str] = set()
     urls = policy.policy().urls
-    for name, operation in urls.items():
-        if operation.startswith("token.") or name == "web:logout":
-            continue
-        if operation == "public":
-            client.logout()
-            url = _url_of(name, None)
-        else:
-            chosen = _persona_for(name, operation, cases)
-            if chosen is None:
-                continue
-            user, case = chosen
-            sign_in(client, user)
-            url = _url_of(name, case)
-        if url is None:
-            continue
+    for url in _pages(client, cases, public=True):
         for link in _post_garbage(client, url, problems, tried):
             linked = _view_name(link)
             if linked in urls and linked not in tried and linked != "web:logout":
@@ -421,3 +438,92 @@ def test_a_task_done_with_an_advocate_that_is_no_id_is_refused(client, persona, 
     assert _row_counts() == before
     page = client.get(response["Location"])
     assert "Choose the advocate from the list." in page.content.decode()
+
+
+# What an edit form may send back instead of the version the editor opened (SECURITY.md 19).
+BAD_VERSIONS = {
+    "no version": None,
+    "an empty version": "",
+    "a word": "abc",
+    "zero": "0",
+    "a negative number": "-1",
+    "a fraction": "1.5",
+    "a number too large for any column": "9" * 19,
+    "an Arabic-Indic digit": "\u0661",
+}
+# The pages whose forms edit a versioned row, and the views those forms post to.
+EDIT_VIEWS = {
+    "cases:edit",
+    "cases:close",
+    "coordination:task_edit",
+    "coordination:plan",
+    "coordination:plan_edit",
+    "mdt:meeting",
+    "justice:case",
+    "care:directory_edit",
+    "intake:referral_open_case",
+}
+
+
+def _versions() -> dict[tuple[str, Any], tuple[int, Any]]:
+    """Every versioned row's version and change time."""
+    rows: dict[tuple[str, Any], tuple[int, Any]] = {}
+    for model in apps.get_models():
+        if "version" in {field.name for field in model._meta.concrete_fields}:
+            for pk, version, updated in model._base_manager.values_list("pk", "version", "updated_at"):
+                rows[(model._meta.label, pk)] = (version, updated)
+    return rows
+
+
+def _post_bad_versions(client: Any, page_url: str, problems: list[str], tried: set[str]) -> list[str]:
+    """Send each form of the page that carries a version back as drawn, but with a bad version."""
+    parser = _page_forms(client, page_url)
+    if parser is None:
+        return []
+    for action, fields in parser.forms:
+        target = action or page_url
+        if not any(name == "version" for name, _ in fields):
+            continue
+        tried.add(str(_view_name(target)))
+        for kind, bad in BAD_VERSIONS.items():
+            data = [(name, value) for name, value in fields if name != "version"]
+            if bad is not None:
+                data.append(("version", bad))
+            response = client.post(
+                target, data=urlencode(data), content_type="application/x-www-form-urlencoded"
+            )
+            if response.status_code >= 500 or response.status_code in {200, 409}:
+                problems.append(f"{target} [{kind}]: {response.status_code}")
+    return parser.links
+
+
+def test_an_edit_without_its_version_or_with_garbage_for_it_saves_nothing(client):
+    """Every form that edits a versioned row, sent back as the page drew it but without a good
+    version, is refused (the form again with a 400, or a redirect with the error): never a 500,
+    never a write."""
+    from continuum.access.tests.scenario import build
+    from continuum.coordination.actions import goal_add
+    from continuum.coordination.models import SupportPlan
+
+    seeded = _seed()
+    coordinator = User.objects.get(username="coordinator")
+    goal_add(actor=coordinator, plan=SupportPlan.objects.get(case=seeded), description="Enrol at a school")
+    cases = [seeded, *build().values()]
+    for name in PERSONA_NAMES:
+        sign_in(client, User.objects.get(username=name))
+    before = _versions()
+    counts = _row_counts()
+    audit_before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    problems: list[str] = []
+    tried: set[str] = set()
+    for url in _pages(client, cases, public=False):
+        for link in _post_bad_versions(client, url, problems, tried):
+            if _view_name(link) in EDIT_VIEWS:
+                _post_bad_versions(client, link, problems, tried)
+    assert problems == []
+    assert EDIT_VIEWS - tried == set(), sorted(tried)
+    assert _versions() == before
+    assert _row_counts() == counts
+    new_rows = AuditEvent.objects.filter(id__gt=audit_before).values_list("action", "outcome")
+    writes = sorted({f"{action}/{outcome}" for action, outcome in new_rows if not _a_read(action, outcome)})
+    assert writes == []

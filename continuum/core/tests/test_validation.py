@@ -172,7 +172,9 @@ def test_a_year_1_referral_already_stored_breaks_neither_the_queue_nor_its_case(
     assert queue.status_code == 200
     assert "0001-01-01" in queue.content.decode()
     referral.refresh_from_db()
-    case = intake_actions.referral_to_case(actor=coordinator, referral=referral)
+    case = intake_actions.referral_to_case(
+        actor=coordinator, referral=referral, expected_version=referral.version
+    )
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
 
 

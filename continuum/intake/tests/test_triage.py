@@ -72,7 +72,9 @@ def test_a_referral_becomes_a_case_with_its_journey(client, persona, hartford):
         coordinator, hartford, survivor_first_name="Lena", survivor_last_name="Ortiz", survivor_age=16
     )
     sign_in(client, coordinator)
-    response = client.post(reverse("intake:referral_open_case", args=[referral.pk]))
+    response = client.post(
+        reverse("intake:referral_open_case", args=[referral.pk]), {"version": referral.version}
+    )
     referral.refresh_from_db()
     case = referral.case
     assert response.status_code == 302 and response["Location"] == reverse("cases:detail", args=[case.pk])
@@ -82,7 +84,7 @@ def test_a_referral_becomes_a_case_with_its_journey(client, persona, hartford):
         JourneyEvent.objects.filter(case=case).order_by("occurred_at").values_list("kind", flat=True)
     )
     assert kinds == [EventKind.REFERRAL_RECEIVED, EventKind.CASE_OPENED]
-    again = client.post(reverse("intake:referral_open_case", args=[referral.pk]))
+    again = client.post(reverse("intake:referral_open_case", args=[referral.pk]), {"version": 1})
     assert again.status_code == 302 and again["Location"] == reverse("intake:queue")
     assert Case.objects.filter(referral=referral).count() == 1  # opened once only
 

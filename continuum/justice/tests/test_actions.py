@@ -204,8 +204,9 @@ def test_closing_an_investigation_is_audited_and_refuses_stale_or_repeated_edits
     assert closed.closed_at is not None
     audit = AuditEvent.objects.filter(object_type="justice.Investigation", object_id=str(investigation.pk))
     assert [a.action for a in audit.order_by("id")] == ["create", "update"]
-    with pytest.raises(ValidationError):
-        actions.investigation_close(actor=detective, investigation=investigation)
+    with pytest.raises(ValidationError) as again:
+        actions.investigation_close(actor=detective, investigation=closed, expected_version=closed.version)
+    assert again.value.code == "closed"
     with pytest.raises(ValidationError) as raised:
         actions.arrest_record(
             actor=detective, investigation=closed, suspect=suspect, agency=detective.membership.agency

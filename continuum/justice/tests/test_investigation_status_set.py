@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from continuum.audit.models import AuditEvent
+from continuum.core.locking import StaleEdit
 from continuum.journeys.models import EventKind, JourneyEvent
 from continuum.justice import actions
 from continuum.justice.models import Investigation, InvestigationStatus
@@ -63,7 +64,7 @@ def test_a_stale_edit_is_refused_names_what_changed_and_changes_nothing(detectiv
         actor=detective, investigation=investigation, status="suspended", expected_version=1
     )
     before = snapshot(investigation.case)
-    with pytest.raises(actions.StaleEdit) as raised:
+    with pytest.raises(StaleEdit) as raised:
         actions.investigation_status_set(
             actor=detective,
             investigation=investigation,
