@@ -31,7 +31,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from continuum.access import grants, registry
+from continuum.access import grants, registry, system
 from continuum.audit import log as audit
 from continuum.core.sensitivity import InfoCategory, SystemCategory, declared
 
@@ -67,6 +67,8 @@ class Policy:
     referral_view: Mapping[str, frozenset[str]]  # model label -> the fields a provider sees
     fields: Mapping[str, Mapping[str, str]]  # model label -> field name -> category (from the models)
     urls: Mapping[str, str]
+    # system actor name -> the operations it may do (continuum/access/system.py)
+    system: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def rules(self, role: str | None) -> RoleRules | None:
         return self.roles.get(role) if role else None
@@ -149,7 +151,29 @@ def parse_policy(data: Any) -> Policy:
         referral_view=referral_view,
         fields=fields,
         urls=dict(urls),
+        system=_system_rules(data.get("system") or {}),
     )
+
+
+def _system_rules(raw: Any) -> dict[str, frozenset[str]]:
+    """The `system` section: each system actor by name and the operations it may do. A name no
+    app registered (system.register_actor) or an operation no app declared
+    (system.declare_operations) stops the start, like an unknown role."""
+    if not isinstance(raw, dict):
+        raise ImproperlyConfigured("policy.yaml: system must map system actor names to operations")
+    declared_operations = system.operations()
+    rules: dict[str, frozenset[str]] = {}
+    for name, ops in raw.items():
+        if name not in system.SYSTEM_ACTORS:
+            raise ImproperlyConfigured(
+                f"policy.yaml: unknown system actor {name!r} (known: {sorted(system.SYSTEM_ACTORS)})"
+            )
+        if unknown := set(_strings(ops, f"system.{name}")) - declared_operations:
+            raise ImproperlyConfigured(
+                f"policy.yaml: system actor {name!r} names operations no app declares {sorted(unknown)}"
+            )
+        rules[name] = frozenset(ops)
+    return rules
 
 
 def fields_from_models() -> dict[str, dict[str, str]]:
@@ -526,6 +550,19 @@ def may(user: Any, work: str) -> bool:
         return actor is not None and actor.role in policy().work.get(work, frozenset())
     except Exception:
         logger.exception("policy error while deciding on work; denying")
+        return False
+
+
+def system_may(actor: Any, operation: str) -> bool:
+    """Whether `actor` is a registered system actor that policy.yaml `system` lets do `operation`.
+    False for a user (a user's rights are the role rules above), an unregistered actor, and on any
+    error while deciding."""
+    try:
+        if not isinstance(actor, system.SystemActor) or system.SYSTEM_ACTORS.get(actor.name) != actor:
+            return False
+        return operation in policy().system.get(actor.name, frozenset())
+    except Exception:
+        logger.exception("policy error while deciding on a system actor; denying")
         return False
 
 

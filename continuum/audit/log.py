@@ -75,8 +75,36 @@ def _clean_case_id(case_id: uuid.UUID | str | None) -> uuid.UUID | None:
     raise ValueError("audit case_id must be a UUID")
 
 
+# The detail key that names a system actor (continuum/access/system.py); only this module writes it.
+SYSTEM_ACTOR_KEY = "system_actor"
+SYSTEM_ROLE = "system"
+
+
+def system_name(actor: Any) -> str | None:
+    """The name of a system actor (a background job, continuum/access/system.py SystemActor: this
+    layer sits below access and recognises it by its `is_system` mark), or None for anyone else."""
+    if actor is None or getattr(actor, "is_system", False) is not True:
+        return None
+    name = getattr(actor, "name", None)
+    if not isinstance(name, str) or not CODE_RE.match(name) or not name:
+        raise ValueError("audit system actor must have a name that is a code")
+    return name
+
+
+def _with_system_actor(actor: Any, detail: dict[str, Any]) -> dict[str, Any]:
+    """The row's detail, naming the system actor when a job acts (the detail is sealed with the
+    row, continuum/audit/chain.py, so a sealed row cannot be re-attributed)."""
+    if SYSTEM_ACTOR_KEY in detail:
+        raise ValueError(f"audit detail key {SYSTEM_ACTOR_KEY!r} is reserved for the system actor")
+    name = system_name(actor)
+    return {**detail, SYSTEM_ACTOR_KEY: name} if name is not None else detail
+
+
 def _actor_columns(actor: Any) -> tuple[int | None, int | None, str]:
-    """(actor_id, agency_id, role) of a User; (None, None, "") of AnonymousUser or None."""
+    """(actor_id, agency_id, role) of a User; (None, None, "system") of a system actor;
+    (None, None, "") of AnonymousUser or None."""
+    if system_name(actor) is not None:
+        return None, None, SYSTEM_ROLE
     if actor is None or not getattr(actor, "is_authenticated", False):
         return None, None, ""
     actor_id = actor.pk
@@ -130,7 +158,8 @@ def record(
     Only an INSERT: no lock is taken on any shared row, so concurrent requests do not wait for
     each other here. The row is sealed into the chain later (continuum.audit.sequencer.seal).
 
-    `actor` is a User, an AnonymousUser or None. Field names, detail keys and detail values are
+    `actor` is a User, a system actor (a job: no user id, role "system", its name in the detail
+    under "system_actor"), an AnonymousUser or None. Field names, detail keys and detail values are
     checked to be names and codes before anything is written (ValueError otherwise).
     """
     if not isinstance(action, str) or not ACTION_RE.match(action):
@@ -140,7 +169,7 @@ def record(
     if not isinstance(flagged, bool):
         raise ValueError("audit flagged must be a bool")
     names = _clean_fields(fields)
-    cleaned_detail = _clean_detail(detail)
+    cleaned_detail = _with_system_actor(actor, _clean_detail(detail))
     clean_case = _clean_case_id(case_id)
     object_type, object_id, clean_case = _object_columns(obj, object_type, object_id, clean_case)
     actor_id, agency_id, role = _actor_columns(actor)
@@ -177,14 +206,15 @@ def record_cases(
     list audits the cases it shows, so that its number of queries does not grow with the page.
 
     Each row is checked as `record()` checks one (action, field names, the case id as a UUID);
-    the rows carry no detail, so no list of ids ever reaches `detail`. Only an INSERT, like
-    `record()`: no lock on a shared row; the sequencer chains the rows later."""
+    the rows carry no detail but a system actor's name, so no list of ids ever reaches `detail`.
+    Only an INSERT, like `record()`: no lock on a shared row; the sequencer chains the rows later."""
     if not isinstance(action, str) or not ACTION_RE.match(action):
         raise ValueError("audit action must be a code such as 'view' or 'login_failed'")
     if not isinstance(flagged, bool):
         raise ValueError("audit flagged must be a bool")
     names = _clean_fields(fields)
     actor_id, agency_id, role = _actor_columns(actor)
+    detail = _with_system_actor(actor, {})
     at = timezone.now()
     events = []
     for case_id in dict.fromkeys(_clean_case_id(c) for c in case_ids):  # each case once, in order
@@ -201,7 +231,7 @@ def record_cases(
             case_id=case_id,
             fields=names,
             outcome=Outcome.ALLOWED,
-            detail={},
+            detail=dict(detail),
             flagged=flagged,
         )
         event._checked_by_record = True  # type: ignore[attr-defined]

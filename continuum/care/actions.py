@@ -27,7 +27,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from continuum.access import policy
 from continuum.access.models import Consent
+from continuum.access.system import SystemActor
 from continuum.audit import log as audit
 from continuum.care.models import (
     WAIT_LIMITS,
@@ -568,13 +569,43 @@ def _differences(seen: dict[str, Any], now: dict[str, Any]) -> dict[str, tuple[A
 # --- reminders for referrals that wait too long --------------------------------------------------
 
 
+# The operation a reminder is (policy.yaml `system`; declared in CareConfig.ready).
+REMIND = "service_referral.remind"
+# A user who reminds does so with the rights of the case's services page.
+REMIND_CASE_ACTION = "services"
+
+
+def _may_remind(actor: User | SystemActor) -> bool:
+    """Whether `actor` may remind at all: a system actor when policy.yaml `system` lets it do
+    `service_referral.remind`; a user when their role may work on any case's services."""
+    if isinstance(actor, SystemActor):
+        return policy.system_may(actor, REMIND)
+    return policy.can(actor, REMIND_CASE_ACTION)
+
+
+def _refuse_remind(actor: User | SystemActor, referral: ServiceReferral) -> None:
+    """PermissionDenied, before anything is written, unless `actor` may remind of this referral."""
+    if isinstance(actor, SystemActor):
+        allowed = policy.system_may(actor, REMIND)
+    else:
+        decision = policy.decide(actor, referral.case_id, REMIND_CASE_ACTION)
+        allowed = decision is not None and decision[0]
+    if not allowed:
+        raise PermissionDenied(f"{actor} may not {REMIND}")
+
+
 @transaction.atomic
 def referral_reminder_record(
-    *, actor: User | None, referral: ServiceReferral, now: dt.datetime
+    *, actor: User | SystemActor, referral: ServiceReferral, now: dt.datetime
 ) -> ReferralReminder | None:
     """Remind that a referral waits too long at its present stage: one reminder, one journey
     event (SERVICE_REFERRAL_OVERDUE) and one audit row, once per referral and stage. None, and
-    nothing written, when it is not overdue at `now` or was reminded of at this stage already."""
+    nothing written, when it is not overdue at `now` or was reminded of at this stage already.
+
+    `actor` is the job's system actor (policy.yaml `system` must let it `service_referral.remind`)
+    or a user who may work on the case's services; anyone else is refused with PermissionDenied
+    and nothing is written."""
+    _refuse_remind(actor, referral)
     locked = ServiceReferral.objects.select_for_update().get(pk=referral.pk)
     stage = locked.status
     since = getattr(locked, WAITING_SINCE[stage]) if stage in WAIT_LIMITS else None
@@ -607,11 +638,19 @@ def referral_reminder_record(
     return reminder
 
 
-def referral_reminders_record(*, actor: User | None = None, now: dt.datetime) -> list[ReferralReminder]:
+def referral_reminders_record(*, actor: User | SystemActor, now: dt.datetime) -> list[ReferralReminder]:
     """A reminder for every referral that waits too long at `now` and has none for its stage yet,
     each in its own transaction (with its journey event and audit row). Running it again creates
-    nothing more. The `continuum care_reminders` command calls this every hour."""
+    nothing more. The hourly job and `continuum care_reminders` call this as the system actor
+    "care.reminders"; an actor that may not remind is refused (PermissionDenied), nothing written."""
+    if not _may_remind(actor):
+        raise PermissionDenied(f"{actor} may not {REMIND}")
     reminded = ReferralReminder.objects.filter(referral=OuterRef("pk"), stage=OuterRef("status"))
-    due = list(overdue_referrals(now=now).exclude(Exists(reminded)))
+    due_referrals = overdue_referrals(now=now).exclude(Exists(reminded))
+    if not isinstance(actor, SystemActor):
+        # A user reminds only of the referrals of cases whose services they may work on.
+        may_work_on = policy.restrict_cases(Case.objects.all(), actor, REMIND_CASE_ACTION)
+        due_referrals = due_referrals.filter(case_id__in=may_work_on.values("pk"))
+    due = list(due_referrals)
     created = [referral_reminder_record(actor=actor, referral=referral, now=now) for referral in due]
     return [reminder for reminder in created if reminder is not None]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from continuum.access import policy
+from continuum.access import policy, system
 from continuum.care.actions import referral_reminders_record
 
 
 @task()
 def care_reminders() -> int:
     """Hourly (registered in CareConfig.ready): the same work as `continuum care_reminders`, one
-    reminder per referral and stage, so a run repeated after a worker died records nothing twice.
+    reminder per referral and stage, so a run repeated after a worker died records nothing twice. It
+    acts as the system actor "care.reminders" (policy.yaml `system`).
     Returns how many reminders it recorded."""
-    return len(referral_reminders_record(actor=None, now=policy.clock()))
+    return len(referral_reminders_record(actor=system.actor("care.reminders"), now=policy.clock()))

@@ -59,13 +59,14 @@ def test_past_each_threshold_one_reminder_is_recorded_once(monkeypatch, sent, pr
     reminder = ReferralReminder.objects.get(referral=referral)
     assert (reminder.stage, reminder.due_at) == (stage, since + limit)
     event = JourneyEvent.objects.get(case=referral.case, kind=EventKind.SERVICE_REFERRAL_OVERDUE)
-    assert event.data == {"referral": str(referral.pk), "stage": stage}
+    assert event.data == {"referral": str(referral.pk), "stage": stage, "system_actor": "care.reminders"}
     assert event.person_id == referral.survivor_id
     row = AuditEvent.objects.get(object_type="care.ReferralReminder", object_id=str(reminder.pk))
-    assert (row.action, row.case_id, row.detail) == (
+    assert (row.action, row.case_id, row.role, row.detail) == (
         "create",
         referral.case_id,
-        {"referral": str(referral.pk), "stage": stage},
+        "system",
+        {"referral": str(referral.pk), "stage": stage, "system_actor": "care.reminders"},
     )
 
     everything = ReferralReminder.objects.count(), AuditEvent.objects.count(), JourneyEvent.objects.count()
