@@ -9,12 +9,13 @@ import re
 import uuid
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from continuum.access import policy
 from continuum.access.models import Consent
 from continuum.access.testing import sign_in
+from continuum.access.tests.pages import may_open, url_patterns
 from continuum.audit.models import AuditEvent
 from continuum.cases.models import Case, CaseParticipant
 from continuum.coordination.models import Task
@@ -36,31 +37,6 @@ PERSONAS = [
 # Signing out is not a page.
 NOT_A_PAGE = {"web:logout"}
 REFERENCE = re.compile(r"CT(?:-[0-9A-Z]{4}){3}")
-
-
-def _patterns(resolver: URLResolver | None = None, prefix: str = "") -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for entry in (resolver or get_resolver()).url_patterns:
-        if isinstance(entry, URLResolver):
-            found |= _patterns(entry, f"{prefix}{entry.namespace}:" if entry.namespace else prefix)
-        elif isinstance(entry, URLPattern) and entry.name:
-            found[f"{prefix}{entry.name}"] = list(entry.pattern.converters)
-    return found
-
-
-def _may_open(role: str, operation: str) -> bool:
-    """Whether the policy lets the role use the page at all (policy.yaml `urls`)."""
-    loaded = policy.policy()
-    kind, _, name = operation.partition(".")
-    if operation in ("public", "staff", "login"):
-        return True
-    if kind == "case":
-        return bool(loaded.relationships_for(role, name))
-    if kind == "work":
-        return role in loaded.work.get(name, frozenset())
-    if kind == "admin":
-        return role == "admin"
-    return False  # agency tokens: an API, not a page
 
 
 def _world_of(user) -> dict:
@@ -136,8 +112,8 @@ def _pages_showing_an_unaudited_case(client, user) -> dict[str, list[str]]:
     sign_in(client, user)
     unaudited: dict[str, list[str]] = {}
     opened = 0
-    for name, arguments in sorted(_patterns().items()):
-        if name in NOT_A_PAGE or not _may_open(user.membership.role, policy.policy().urls[name]):
+    for name, arguments in sorted(url_patterns().items()):
+        if name in NOT_A_PAGE or not may_open(user.membership.role, policy.policy().urls[name]):
             continue
         if set(arguments) - set(ids):
             raise AssertionError(f"{name} takes {arguments}: give the test an id for it")

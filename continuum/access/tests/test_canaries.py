@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from continuum.access import actions, grants, policy
 from continuum.access.testing import sign_in
+from continuum.access.tests.pages import may_open, url_patterns
 from continuum.cases.actions import note_add
 from continuum.cases.models import Case, CaseParticipant
 from continuum.coordination.models import CaseTeamMember
@@ -147,31 +148,6 @@ NOT_A_PAGE = {
 }
 
 
-def _patterns(resolver=None, prefix: str = "") -> dict[str, list[str]]:
-    """Every named URL pattern and the names of its arguments."""
-    from django.urls import URLPattern, URLResolver, get_resolver
-
-    found: dict[str, list[str]] = {}
-    for entry in (resolver or get_resolver()).url_patterns:
-        if isinstance(entry, URLResolver):
-            found |= _patterns(entry, f"{prefix}{entry.namespace}:" if entry.namespace else prefix)
-        elif isinstance(entry, URLPattern) and entry.name:
-            found[f"{prefix}{entry.name}"] = list(entry.pattern.converters)
-    return found
-
-
-def _may_open(role: str, operation: str) -> bool:
-    loaded = policy.policy()
-    kind, _, name = operation.partition(".")
-    if operation in ("public", "staff", "login"):
-        return True
-    if kind == "case":
-        return bool(loaded.relationships_for(role, name))
-    if kind == "work":
-        return role in loaded.work.get(name, frozenset())
-    return False  # administrators' review, agency tokens
-
-
 @pytest.fixture
 def named_case(persona):
     """A case of the coordinator's region whose survivor carries canary names, with a task, a plan
@@ -224,8 +200,8 @@ def _pages(role: str, ids: dict) -> dict[str, str]:
 
     ids = {**ids, "service_id": ProviderService.objects.order_by("pk").values_list("pk", flat=True).first()}
     pages = {}
-    for name, arguments in sorted(_patterns().items()):
-        if name in NOT_A_PAGE or not _may_open(role, policy.policy().urls[name]):
+    for name, arguments in sorted(url_patterns().items()):
+        if name in NOT_A_PAGE or not may_open(role, policy.policy().urls[name], admin_pages=False):
             continue
         if set(arguments) - set(ids):
             raise AssertionError(f"{name} takes {arguments}: give the test an id for it")
