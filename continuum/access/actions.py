@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from continuum.access import grants, registry
+from continuum.access import grants, policy, registry
 from continuum.access.models import BreakGlassGrant, Consent, CourtOrder
 from continuum.access.registry import CaseRoot
 from continuum.audit import log as audit
@@ -19,7 +19,7 @@ from continuum.core.sensitivity import InfoCategory
 from continuum.core.validation import check_moments
 from continuum.journeys.actions import journey_record
 from continuum.journeys.models import EventKind
-from continuum.org.models import Agency, Role, User
+from continuum.org.models import Agency, User
 from continuum.people.models import Person
 
 CONSENT_LONGEST = dt.timedelta(days=366 * 2)
@@ -134,8 +134,7 @@ def consent_revoke(*, actor: User, consent: Consent, method: str) -> Consent:
 @transaction.atomic
 def break_glass_start(*, actor: User, case: CaseRoot, reason: str) -> BreakGlassGrant:
     """An administrator's emergency access to one case for 60 minutes, flagged for review."""
-    if getattr(getattr(actor, "membership", None), "role", None) != Role.ADMIN:
-        raise ValidationError(_("Only administrators use break-glass access."))
+    policy.require(actor, "break_glass.start", case=case)  # policy.yaml: administrators, on any case
     text = reason.strip()
     if len(text) < 20:
         raise ValidationError(
@@ -160,10 +159,10 @@ def break_glass_start(*, actor: User, case: CaseRoot, reason: str) -> BreakGlass
 def break_glass_review(*, actor: User, grant: BreakGlassGrant, outcome: str) -> BreakGlassGrant:
     """A second administrator reviews a break-glass grant (never the one who used it)."""
     locked = BreakGlassGrant.objects.select_for_update().get(pk=grant.pk)
-    if getattr(getattr(actor, "membership", None), "role", None) != Role.ADMIN:
-        raise ValidationError(_("Only administrators review break-glass access."))
     if locked.user_id == actor.pk:
+        # Said plainly to the one who used it; the policy's rule (`someone_else`) refuses it too.
         raise ValidationError(_("A second administrator must review this, not the one who used it."))
+    policy.require(actor, "break_glass.review", locked)
     if locked.reviewed_at is not None:
         raise ValidationError(_("This break-glass access was already reviewed."))
     if outcome not in {"justified", "unjustified"}:

@@ -51,12 +51,29 @@ PERSONAL_CATEGORIES_OF_SUBJECTS = frozenset({"identity", "contact", "location"})
 # --- the rules, as read from policy.yaml ------------------------------------------------------
 
 
+# A rule for one operation on a protected model: any of its clauses allows it, and a clause holds
+# when every one of its terms does ("case.task & owner_agency" is one clause of two terms).
+Rule = tuple[tuple[str, ...], ...]
+
+
 @dataclass(frozen=True)
 class RoleRules:
     case: Mapping[str, frozenset[str]]
     grants: Mapping[str, frozenset[str]]
     consent: frozenset[str]
     never: frozenset[str]
+    # "task.complete" -> its rule (policy.yaml `objects`), for the models of registry.protected()
+    objects: Mapping[str, Rule] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Scopes:
+    """Access that is not to one record (policy.yaml `scopes`)."""
+
+    aggregate: frozenset[str] = frozenset()  # roles that may ask for counts (never rows)
+    min_cell: int = 10  # counts under this are suppressed
+    bulk_export: frozenset[str] = frozenset()  # roles that may export rows in bulk
+    api: Mapping[str, str] = field(default_factory=dict)  # an API token's scope -> its operation
 
 
 @dataclass(frozen=True)
@@ -69,6 +86,9 @@ class Policy:
     urls: Mapping[str, str]
     # system actor name -> the operations it may do (continuum/access/system.py)
     system: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # operations of protected models that no one may do through the application
+    nobody: frozenset[str] = frozenset()
+    scopes: Scopes = field(default_factory=Scopes)
 
     def rules(self, role: str | None) -> RoleRules | None:
         return self.roles.get(role) if role else None
@@ -115,9 +135,21 @@ def parse_policy(data: Any) -> Policy:
         for cats in [*grants.values(), consent, never]:
             if unknown := cats - CATEGORIES:
                 raise ImproperlyConfigured(f"policy.yaml: {role} names unknown categories {sorted(unknown)}")
-        roles[role] = RoleRules(case=case, grants=grants, consent=consent, never=never)
+        objects = _object_rules(raw.get("objects") or {}, role, relationships)
+        roles[role] = RoleRules(case=case, grants=grants, consent=consent, never=never, objects=objects)
     if missing := set(Role.values) - set(roles):
         raise ImproperlyConfigured(f"policy.yaml: no rules for roles {sorted(missing)}")
+    case_actions = frozenset(action for rules in roles.values() for action in rules.case)
+    for role, rules in roles.items():
+        for operation, rule in rules.objects.items():
+            for term in (t for clause in rule for t in clause if t.startswith("case.")):
+                if term[5:] not in case_actions:
+                    raise ImproperlyConfigured(
+                        f"policy.yaml: {role}.objects.{operation} names {term!r}, a case action no role has"
+                    )
+    nobody = frozenset(_strings(data.get("nobody") or [], "nobody"))
+    if unknown_ops := nobody - _registered_operations():
+        raise ImproperlyConfigured(f"policy.yaml: nobody names unknown operations {sorted(unknown_ops)}")
     if "fields" in data:
         raise ImproperlyConfigured(
             "policy.yaml: the policy names categories, never fields; "
@@ -144,6 +176,17 @@ def parse_policy(data: Any) -> Policy:
     urls = data.get("urls") or {}
     if not isinstance(urls, dict):
         raise ImproperlyConfigured("policy.yaml: urls must map URL names to operations")
+    system_rules = _system_rules(data.get("system") or {})
+    scopes = _scopes(data.get("scopes") or {})
+    ruled = {op for rules in roles.values() for op in rules.objects}
+    ruled |= {op for ops in system_rules.values() for op in ops} | set(scopes.api.values())
+    if unruled := _registered_operations() - ruled - nobody:
+        raise ImproperlyConfigured(
+            "policy.yaml: operations with no rule for any role, system actor or API scope "
+            f"(give each a rule, or list it under `nobody`): {sorted(unruled)}"
+        )
+    if both := nobody & ruled:
+        raise ImproperlyConfigured(f"policy.yaml: operations both ruled and under `nobody`: {sorted(both)}")
     return Policy(
         relationships=relationships,
         roles=roles,
@@ -151,7 +194,98 @@ def parse_policy(data: Any) -> Policy:
         referral_view=referral_view,
         fields=fields,
         urls=dict(urls),
-        system=_system_rules(data.get("system") or {}),
+        system=system_rules,
+        nobody=nobody,
+        scopes=scopes,
+    )
+
+
+def _registered_operations() -> frozenset[str]:
+    """ "model.operation" for every operation of every protected model (registry.protected)."""
+    return frozenset(
+        f"{name}.{op}" for name, entry in registry.protected().items() for op in entry.operations
+    )
+
+
+def _object_rules(raw: Any, role: str, case_relationships: frozenset[str]) -> dict[str, Rule]:
+    """A role's `objects` section: model -> operation -> clauses. A model, an operation or a
+    relationship no app registered stops the start, and so does a rule for an operation asked
+    before its row exists (`creates`) that names a relationship of the row."""
+    if not isinstance(raw, dict):
+        raise ImproperlyConfigured(f"policy.yaml: {role}.objects must map models to operations")
+    known = registry.protected()
+    rules: dict[str, Rule] = {}
+    for name, operations in raw.items():
+        entry = known.get(name)
+        if entry is None:
+            raise ImproperlyConfigured(f"policy.yaml: {role}.objects names unknown model {name!r}")
+        if not isinstance(operations, dict):
+            raise ImproperlyConfigured(f"policy.yaml: {role}.objects.{name} must map operations to rules")
+        for op, clauses in operations.items():
+            where = f"{role}.objects.{name}.{op}"
+            if op not in entry.operations:
+                raise ImproperlyConfigured(f"policy.yaml: {where}: {name} has no operation {op!r}")
+            rule: list[tuple[str, ...]] = []
+            for clause in _strings(clauses, where):
+                terms = tuple(sorted(t.strip() for t in clause.split("&")))
+                for term in terms:
+                    if term == ANY:
+                        continue
+                    if term.startswith("case."):
+                        if entry.case is None and name != "case":
+                            raise ImproperlyConfigured(
+                                f"policy.yaml: {where}: {name} is reached through no case"
+                            )
+                        continue
+                    if term not in entry.relationships:
+                        raise ImproperlyConfigured(
+                            f"policy.yaml: {where} names unknown relationship {term!r} "
+                            f"(known for {name}: {sorted(entry.relationships)}, any, case.<action>)"
+                        )
+                    if op in entry.creates:
+                        raise ImproperlyConfigured(
+                            f"policy.yaml: {where} is decided before the row exists: "
+                            f"only `any` and `case.<action>` apply, not {term!r}"
+                        )
+                rule.append(terms)
+            rules[f"{name}.{op}"] = tuple(rule)
+    return rules
+
+
+def _scopes(raw: Any) -> Scopes:
+    """The `scopes` section: aggregate (roles, min_cell), bulk_export (roles), api (token scope ->
+    operation). Unknown roles, token scopes or operations stop the start."""
+    from continuum.org.models import Role
+    from continuum.org.tokens import SCOPES
+
+    if not isinstance(raw, dict) or set(raw) - {"aggregate", "bulk_export", "api"}:
+        raise ImproperlyConfigured("policy.yaml: scopes has aggregate, bulk_export and api")
+    aggregate = raw.get("aggregate") or {}
+    export = raw.get("bulk_export") or {}
+    api = raw.get("api") or {}
+    roles_of = {
+        "aggregate": frozenset(_strings(aggregate.get("roles") or [], "scopes.aggregate.roles")),
+        "bulk_export": frozenset(_strings(export.get("roles") or [], "scopes.bulk_export.roles")),
+    }
+    for name, who in roles_of.items():
+        if unknown := who - set(Role.values):
+            raise ImproperlyConfigured(f"policy.yaml: scopes.{name} names unknown roles {sorted(unknown)}")
+    min_cell = aggregate.get("min_cell", 10)
+    if not isinstance(min_cell, int) or isinstance(min_cell, bool) or min_cell < 1:
+        raise ImproperlyConfigured("policy.yaml: scopes.aggregate.min_cell must be a positive whole number")
+    if not isinstance(api, dict) or not all(isinstance(v, str) for v in api.values()):
+        raise ImproperlyConfigured("policy.yaml: scopes.api must map token scopes to operations")
+    if unknown_scopes := set(api) - SCOPES:
+        raise ImproperlyConfigured(
+            f"policy.yaml: scopes.api names unknown token scopes {sorted(unknown_scopes)}"
+        )
+    if unknown_ops := set(api.values()) - _registered_operations():
+        raise ImproperlyConfigured(f"policy.yaml: scopes.api names unknown operations {sorted(unknown_ops)}")
+    return Scopes(
+        aggregate=roles_of["aggregate"],
+        min_cell=min_cell,
+        bulk_export=roles_of["bulk_export"],
+        api=dict(api),
     )
 
 
@@ -161,7 +295,7 @@ def _system_rules(raw: Any) -> dict[str, frozenset[str]]:
     (system.declare_operations) stops the start, like an unknown role."""
     if not isinstance(raw, dict):
         raise ImproperlyConfigured("policy.yaml: system must map system actor names to operations")
-    declared_operations = system.operations()
+    declared_operations = system.operations() | _registered_operations()
     rules: dict[str, frozenset[str]] = {}
     for name, ops in raw.items():
         if name not in system.SYSTEM_ACTORS:
@@ -431,6 +565,27 @@ def _consented_categories(case_id: uuid.UUID, agency_id: int, now: dt.datetime) 
     return consented, ordered
 
 
+def _consented_by_case(
+    case_ids: list[Any], agency_id: int, now: dt.datetime
+) -> tuple[dict[Any, set[str]], dict[Any, set[str]]]:
+    """`_consented_categories` for many cases in two queries."""
+    from continuum.access.models import Consent, CourtOrder
+
+    consented: dict[Any, set[str]] = {}
+    ordered: dict[Any, set[str]] = {}
+    if not case_ids:
+        return consented, ordered
+    for case_id, categories in Consent.objects.filter(
+        case_id__in=case_ids, agency_id=agency_id, revoked_at=None, granted_at__lte=now, expires_at__gt=now
+    ).values_list("case_id", "categories"):
+        consented.setdefault(case_id, set()).update(categories)
+    for case_id, categories in CourtOrder.objects.filter(
+        case_id__in=case_ids, agency_id=agency_id, expires_at__gt=now
+    ).values_list("case_id", "categories"):
+        ordered.setdefault(case_id, set()).update(categories)
+    return consented, ordered
+
+
 def decide(
     user: Any, case_id: uuid.UUID, action: str, now: dt.datetime | None = None
 ) -> tuple[bool, frozenset[str], frozenset[str]] | None:
@@ -564,6 +719,300 @@ def system_may(actor: Any, operation: str) -> bool:
     except Exception:
         logger.exception("policy error while deciding on a system actor; denying")
         return False
+
+
+# --- every protected model: one operation, one row or a whole queryset -------------------------
+
+
+class Denied(Http404):
+    """An operation the policy does not allow: answered as 404, like a row that does not exist."""
+
+
+def _split(operation: str) -> tuple[str, str]:
+    name, _, op = operation.partition(".")
+    if not name or not op:
+        raise ImproperlyConfigured(f"an operation is a model and a verb: {operation!r}")
+    return name, op
+
+
+def _rule(actor: Actor, operation: str) -> Rule:
+    rules = policy().rules(actor.role)
+    return rules.objects.get(operation, ()) if rules else ()
+
+
+def _case_filter(actor: Actor, action: str, now: dt.datetime) -> Q | None:
+    """The cases `actor` may `action` under the case rules, as a filter on the case model."""
+    names = policy().relationships_for(actor.role, action)
+    return _condition(names, actor, now) if names else None
+
+
+def _object_condition(actor: Actor, entry: registry.Protected, rule: Rule, now: dt.datetime) -> Q:
+    """The rows of `entry` where any clause of `rule` holds for `actor`, as one filter: own
+    relationships are conditions on the row, `case.<action>` a semi-join on the cases allowed."""
+    cases = registry.case_model().objects
+    clauses: list[Q] = []
+    for clause in rule:
+        parts: list[Q] = []
+        for term in clause:
+            if term == ANY:
+                continue
+            if term.startswith("case."):
+                allowed = _case_filter(actor, term[5:], now)
+                if allowed is None:
+                    break
+                parts.append(_through_case(entry, cases.filter(allowed).values("pk")))
+            else:
+                parts.append(Q(entry.relationships[term](actor)))
+        else:
+            combined = Q()
+            for part in parts:
+                combined &= part
+            clauses.append(combined)
+    return _any_of(clauses) or Q(pk__in=[])
+
+
+def _through_case(entry: registry.Protected, case_ids: QuerySet[Any]) -> Q:
+    """Rows of `entry` whose case is among `case_ids`. A path through a reverse relation (a
+    person's participations) would repeat a row once per case: it becomes a semi-join on the
+    row's pk instead, so a restricted queryset never holds a row twice."""
+    assert entry.case is not None
+    model, multi = entry.model, False
+    for part in entry.case.split("__"):
+        try:
+            found = model._meta.get_field(part)
+        except Exception:
+            break  # an attribute such as `case_id` at the end of the path
+        multi = multi or bool(found.one_to_many or found.many_to_many)
+        model = found.related_model or model
+    condition = Q(**{f"{entry.case}__in": case_ids})
+    if multi:
+        return Q(pk__in=entry.model._default_manager.filter(condition).values("pk"))
+    return condition
+
+
+QS = TypeVar("QS", bound="QuerySet[Any]")
+
+
+def restrict(user: Any, operation: str, queryset: QS) -> QS:
+    """The rows of `queryset` on which `user` may do `operation` ("task.complete"), as one
+    queryset (no row is read here); an empty queryset when in doubt. A system actor gets what its
+    policy.yaml `system` section allows it (every row of the model, or none)."""
+    try:
+        name, op = _split(operation)
+        if name == "case":
+            return restrict_cases(queryset, user, op)
+        entry = registry.protected_model(name)
+        if queryset.model is not entry.model:
+            raise ImproperlyConfigured(
+                f"{operation} is about {entry.label}, not {queryset.model._meta.label}"
+            )
+        if isinstance(user, system.SystemActor):
+            return queryset if system_may(user, operation) else queryset.none()
+        actor = actor_of(user)
+        if actor is None:
+            return queryset.none()
+        rule = _rule(actor, operation)
+        if not rule:
+            return queryset.none()
+        return queryset.filter(_object_condition(actor, entry, rule, clock()))
+    except Exception:
+        logger.exception("policy error while restricting %s; denying", operation)
+        return queryset.none()
+
+
+def allows(user: Any, operation: str, obj: Any = None, *, case: Any = None) -> bool:
+    """Whether `user` may do `operation` on `obj` (a row of the protected model), or, for an
+    operation asked before its row exists (`creates`: "task.create"), on `case` (or on nothing,
+    for a model about no case). One query at most; False when in doubt."""
+    try:
+        name, op = _split(operation)
+        if name == "case":
+            target = obj if obj is not None else case
+            decision = decide(user, target.pk, op) if target is not None else None
+            return bool(decision and decision[0])
+        entry = registry.protected_model(name)
+        if isinstance(user, system.SystemActor):
+            return system_may(user, operation)
+        actor = actor_of(user)
+        if actor is None:
+            return False
+        rule = _rule(actor, operation)
+        if not rule:
+            return False
+        if op in entry.creates:
+            if obj is not None:
+                raise ImproperlyConfigured(f"{operation} is decided before its row exists: pass case=")
+            relationships = relationships_with(user, case.pk) if case is not None else None
+            for clause in rule:
+                needs = [t[5:] for t in clause if t.startswith("case.")]
+                if needs and relationships is None:
+                    continue
+                if all(
+                    policy().relationships_for(actor.role, a) & (relationships or frozenset()) for a in needs
+                ):
+                    return True
+            return False
+        if obj is None or obj.pk is None or not isinstance(obj, entry.model):
+            return False
+        return bool(
+            entry.model._default_manager.filter(pk=obj.pk)
+            .filter(_object_condition(actor, entry, rule, clock()))
+            .exists()
+        )
+    except Exception:
+        logger.exception("policy error while deciding %s; denying", operation)
+        return False
+
+
+def require(user: Any, operation: str, obj: Any = None, *, case: Any = None) -> None:
+    """`allows`, or a `Denied` (a 404) with the refusal in the audit log. Actions call it with
+    their `actor=` before they read or write anything else, so the web form, the API, an import
+    and a job get the same answer."""
+    if allows(user, operation, obj, case=case):
+        return
+    target = obj if obj is not None else case
+    audit.record(
+        actor=user,
+        action="deny",
+        object_type=target._meta.label if target is not None else "access.Operation",
+        object_id=str(target.pk) if target is not None else "",
+        outcome="denied",
+        detail={"attempted": operation},
+    )
+    raise Denied(f"{operation} is not allowed.")
+
+
+def operations_of(user: Any, name: str) -> frozenset[str]:
+    """The operations on model `name` the user's role has any rule for (for the links and forms a
+    page offers; the row itself is still decided by `allows`)."""
+    actor = actor_of(user)
+    rules = policy().rules(actor.role) if actor else None
+    if rules is None:
+        return frozenset()
+    return frozenset(op.split(".", 1)[1] for op in rules.objects if op.startswith(f"{name}."))
+
+
+def roles_allowed(operation: str, *, through: str | None = None) -> frozenset[str]:
+    """The roles with a rule for `operation`; with `through`, only those where a clause of the
+    rule rests on that relationship (e.g. who reads an MDT meeting because they are `invited`)."""
+    return frozenset(
+        role
+        for role, rules in policy().roles.items()
+        if (rule := rules.objects.get(operation))
+        and (through is None or any(through in clause for clause in rule))
+    )
+
+
+# --- masked records: many rows of many cases, each showing only what its case allows ----------
+
+
+def case_categories(
+    user: Any, case_ids: Iterable[Any], now: dt.datetime | None = None
+) -> dict[Any, frozenset[str]]:
+    """For each case id, the information categories `user` may see of it (the same answer as
+    `access_case(...).categories`), in at most three queries whatever the number of cases: the
+    cases with the relationships on their columns, the user's grants on them, and the consents
+    and court orders of those seen under consent. A case not seen at all maps to nothing."""
+    actor = actor_of(user)
+    ids = list(dict.fromkeys(case_ids))
+    if actor is None or not ids:
+        return {}
+    moment = now or clock()
+    names = sorted(policy().relationships - {ANY})
+    on_case = {
+        f"rel_{name}": ExpressionWrapper(
+            Q(_relationship_expression(name, actor, moment)), output_field=BooleanField()
+        )
+        for name in names
+        if name not in grants.RELATIONSHIPS
+    }
+    held_by: dict[Any, set[str]] = {case_id: {ANY} for case_id in ids}
+    rows = registry.case_model().objects.filter(pk__in=ids).annotate(**on_case).values("pk", *on_case)
+    found = set()
+    for row in rows:
+        found.add(row["pk"])
+        held_by[row["pk"]] |= {name[4:] for name in on_case if row[name]}
+    held = _any_of(_relationship_expression(n, actor, moment) for n in names if n in grants.RELATIONSHIPS)
+    if held is not None:
+        for case_id, relationship in (
+            grants.in_force(moment).filter(held, case_id__in=ids).values_list("case_id", "relationship")
+        ):
+            held_by.setdefault(case_id, {ANY}).add(relationship)
+    consenting = [c for c in found if held_by[c] & {"consent", "court_order"}]
+    consented, ordered = _consented_by_case(consenting, actor.agency_id, moment)
+    return {
+        case_id: categories_for(
+            actor.role, frozenset(held_by[case_id]), consented.get(case_id, ()), ordered.get(case_id, ())
+        )
+        for case_id in found
+    }
+
+
+def masked(user: Any, rows: Iterable[Any], *, case_of: str = "case_id") -> list[Shown]:
+    """Each row as a `Shown` that answers only the fields its case lets `user` see (by the
+    row's model's FIELD_CATEGORIES), for lists, API pages and exports across cases. Pass rows the
+    caller already restricted (`restrict`): masking decides fields, not rows."""
+    listed = list(rows)
+    categories = case_categories(user, [getattr(row, case_of) for row in listed])
+    return [
+        Shown(row, allowed_fields(row._meta.label, categories.get(getattr(row, case_of), frozenset())))
+        for row in listed
+    ]
+
+
+# --- scopes: counts, bulk exports, API tokens -------------------------------------------------
+
+
+def in_scope(user: Any, scope: str) -> bool:
+    """Whether the user's role holds a scope of policy.yaml `scopes` (aggregate, bulk_export)."""
+    actor = actor_of(user)
+    if actor is None:
+        return False
+    scopes = policy().scopes
+    holders = {"aggregate": scopes.aggregate, "bulk_export": scopes.bulk_export}.get(scope, frozenset())
+    return actor.role in holders
+
+
+@dataclass(frozen=True)
+class Cell:
+    key: tuple[Any, ...]
+    count: int | None  # None when suppressed (fewer than the policy's min_cell)
+
+    @property
+    def suppressed(self) -> bool:
+        return self.count is None
+
+
+def aggregate(user: Any, queryset: QuerySet[Any], by: Iterable[str]) -> list[Cell]:
+    """Counts of cases by the columns `by`, for a user with the aggregate scope: analysts over the
+    state, any other holder over the cases they may list. Never a row, never an id; a count under
+    policy.yaml `scopes.aggregate.min_cell` is suppressed. One audit row. Raises Denied without the
+    scope."""
+    from django.db.models import Count
+
+    columns = list(by)
+    if not in_scope(user, "aggregate") or queryset.model is not registry.case_model():
+        raise Denied("Counts need the aggregate scope.")
+    actor = actor_of(user)
+    assert actor is not None
+    base = queryset if actor.role == "analyst" else restrict_cases(queryset, user, "list")
+    floor = policy().scopes.min_cell
+    cells = [
+        Cell(tuple(row[c] for c in columns), row["n"] if row["n"] >= floor else None)
+        for row in base.order_by().values(*columns).annotate(n=Count("pk")).order_by(*columns)
+    ]
+    audit.record(
+        actor=user,
+        action="aggregate",
+        object_type=registry.case_model()._meta.label,
+        detail={"by": columns, "cells": len(cells)},
+    )
+    return cells
+
+
+def api_operation(scope: str) -> str | None:
+    """The operation an API token's scope performs (policy.yaml `scopes.api`), or None."""
+    return policy().scopes.api.get(scope)
 
 
 def referral_fields(model_label: str) -> frozenset[str]:

@@ -480,13 +480,16 @@ def _plain(name: str, value: Any) -> Any:
     return value
 
 
-def _check_editable(actor: User, names: Iterable[str]) -> None:
+def _check_editable(actor: User, names: Iterable[str], service: ProviderService | None = None) -> None:
+    """Only known fields; what a service is (agency, type, name...) only by those who curate the
+    directory entry (policy.yaml `service.curate`; adding one is curating it)."""
     names = set(names)
     if unknown := names - set(SERVICE_EDITABLE):
         raise ValidationError(
             _("These fields cannot be changed here: %(names)s") % {"names": ", ".join(sorted(unknown))}
         )
-    if not policy.may(actor, "directory_curate") and (barred := names - set(SERVICE_KEPT_BY_PROVIDER)):
+    curates = service is None or policy.allows(actor, "service.curate", service)
+    if not curates and (barred := names - set(SERVICE_KEPT_BY_PROVIDER)):
         raise ValidationError(
             _("Only the taskforce coordinator changes these fields: %(names)s")
             % {"names": ", ".join(sorted(barred))}
@@ -506,8 +509,7 @@ def _validate(service: ProviderService) -> None:
 @transaction.atomic
 def provider_service_add(*, actor: User, agency: Agency, values: dict[str, Any]) -> ProviderService:
     """Add a service of a provider agency to the directory (a coordinator curating it)."""
-    if not policy.may(actor, "directory_curate"):
-        raise ValidationError(_("Only the taskforce coordinator adds services to the directory."))
+    policy.require(actor, "service.create")
     _check_editable(actor, values)
     plain = {name: _plain(name, value) for name, value in values.items()}
     regions = plain.pop("regions", [])
@@ -532,7 +534,8 @@ def provider_service_update(
     """Change a directory entry if nobody changed it since `expected_version`; otherwise StaleEdit
     naming what differs from what the editor had `seen`, and nothing is saved. Invalid values are
     refused whole (ValidationError). Nothing that actually changes: nothing written."""
-    _check_editable(actor, changes)
+    policy.require(actor, "service.edit", service)
+    _check_editable(actor, changes, service)
     locked = ProviderService.objects.select_for_update().get(pk=service.pk)
     before = service_values(locked)
     if locked.version != expected_version:

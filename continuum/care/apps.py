@@ -18,3 +18,37 @@ class CareConfig(AppConfig):
         system.declare_operations("service_referral.remind")
 
         jobs.register_periodic("care.reminders", task=tasks.care_reminders, every=dt.timedelta(hours=1))
+
+        from django.db.models import Q
+
+        from continuum.access import registry
+        from continuum.care.models import ProviderService, ServiceReferral, UnmetNeed
+        from continuum.org.models import AgencyKind
+
+        def provider_region(actor):  # the provider agencies of the staff member's region (all when statewide)
+            on = Q(agency__kind=AgencyKind.SERVICE_PROVIDER)
+            return on & Q(agency__region_id=actor.region_id) if actor.region_id is not None else on
+
+        registry.register_protected(
+            "service",
+            ProviderService,
+            operations={"view", "create", "edit", "curate"},
+            relationships={
+                "own_agency": lambda actor: Q(
+                    agency_id=actor.agency_id, agency__kind=AgencyKind.SERVICE_PROVIDER
+                ),
+                "in_region": provider_region,
+            },
+            creates={"create"},
+        )
+        registry.register_protected(
+            "service_referral",
+            ServiceReferral,
+            operations={"view", "send", "answer", "remind"},
+            case="case",
+            relationships={"to_agency": lambda actor: Q(service__agency_id=actor.agency_id)},
+            creates={"send"},
+        )
+        registry.register_protected(
+            "unmet_need", UnmetNeed, operations={"view", "record"}, case="case", creates={"record"}
+        )

@@ -30,7 +30,7 @@ from continuum.care.models import (
 )
 from continuum.cases.models import Case, Exploitation
 from continuum.core.codes import ServiceType
-from continuum.org.models import Agency, AgencyKind, Region, Role
+from continuum.org.models import Agency, AgencyKind, Region
 from continuum.people.ages import age_at_exploitation, age_on
 from continuum.people.models import Person
 
@@ -224,24 +224,18 @@ def unmet_needs_of_case(case: Case) -> QuerySet[UnmetNeed]:
 
 
 def directory_for(user: Any) -> QuerySet[ProviderService]:
-    """The directory entries a user may see and edit (policy.yaml `work: directory`): a provider's
+    """The directory entries a user may see and edit (policy.yaml `service.view`): a provider's
     staff their own organisation's services; a coordinator the services of the provider agencies
     of their region, or of every region when statewide; anyone else none. Listing and editing
     both start here, so a list never shows what the edit page would refuse."""
-    actor = policy.actor_of(user)
-    if actor is None or not policy.may(user, "directory"):
-        return ProviderService.objects.none()
-    services = ProviderService.objects.filter(agency__kind=AgencyKind.SERVICE_PROVIDER)
-    if actor.role == Role.PROVIDER:
-        return services.filter(agency_id=actor.agency_id)
-    return services if actor.region_id is None else services.filter(agency__region_id=actor.region_id)
+    return policy.restrict(user, "service.view", ProviderService.objects.all())
 
 
 def directory_agencies_for(user: Any) -> QuerySet[Agency]:
-    """The provider agencies a user may add services to (policy.yaml `work: directory_curate`):
+    """The provider agencies a user may add services to (policy.yaml `service.create`):
     those of their region, or of every region when statewide."""
     actor = policy.actor_of(user)
-    if actor is None or not policy.may(user, "directory_curate"):
+    if actor is None or not policy.allows(user, "service.create"):
         return Agency.objects.none()
     agencies = Agency.objects.filter(kind=AgencyKind.SERVICE_PROVIDER).order_by("name")
     return agencies if actor.region_id is None else agencies.filter(region_id=actor.region_id)

@@ -24,3 +24,14 @@ class CasesConfig(AppConfig):
                 (grants.Kind(GrantRelationship.MANDATED_REPORT, agency="agency_id"),),
             )
         )
+        from continuum.cases.models import CaseParticipant, MandatedReport
+        from continuum.people.models import Person
+
+        # A person is reached through the cases they take part in.
+        registry.register_protected(
+            "person", Person, operations={"view", "edit"}, case="participations__case"
+        )
+        registry.register_protected(
+            "participant", CaseParticipant, operations={"view", "add"}, case="case", creates={"add"}
+        )
+        registry.register_protected("mandated_report", MandatedReport, operations={"view"}, case="case")

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from continuum.access import grants
+from continuum.access import grants, policy
 from continuum.audit import log as audit
 from continuum.cases.models import (
     Case,
@@ -45,6 +45,7 @@ from continuum.people.models import Person
 def task_complete(*, actor: User, task: Task, advocate: User | None = None) -> Task:
     """Mark a task done, with what its kind means: the mandated report is sent; the advocate is
     assigned (and joins the case team). A task is done once only."""
+    policy.require(actor, "task.complete", task)
     locked = Task.objects.select_for_update().select_related("case").get(pk=task.pk)
     if locked.done_at is not None:
         raise ValidationError(_("This task is already done."))
@@ -167,6 +168,7 @@ def task_create(
 ) -> Task:
     """A task with an owner (an agency on the case team or the lead agency, and optionally one of
     its staff) and a deadline that the work queue counts when missed."""
+    policy.require(actor, "task.create", case=case)
     check_moments(due_at=due_at)
     text = " ".join(title.split())
     errors: dict[str, str] = {}
@@ -210,6 +212,7 @@ def task_assign(
 ) -> Task:
     """Give an open task to someone of its agency and (re)set its deadline; a stale edit is
     refused with what changed (StaleEdit), nothing saved."""
+    policy.require(actor, "task.edit", task)
     check_moments(due_at=due_at)
     locked = locking.locked(
         Task.objects.select_related("agency"),

@@ -67,8 +67,7 @@ def task_done_view(request: HttpRequest, case_id: str, task_id: int) -> HttpResp
     task = task_of(access, task_id)
     if task is None:
         raise Http404("No such task.")
-    actor = policy.actor_of(request.user)
-    if actor is None or (actor.agency_id != task.agency_id and actor.role != "coordinator"):
+    if not policy.allows(request.user, "task.complete", task):
         messages.error(request, _("This task belongs to %(agency)s.") % {"agency": task.agency.name})
         return redirect("cases:detail", case_id=access.case.pk)
     assert isinstance(request.user, User)
@@ -128,12 +127,6 @@ def team_view(request: HttpRequest, case_id: str) -> HttpResponse:
     )
 
 
-def may_work_task(request: HttpRequest, agency_id: int) -> bool:
-    """A task is worked by its own agency, or by the region's coordinator."""
-    actor = policy.actor_of(request.user)
-    return actor is not None and (actor.agency_id == agency_id or actor.role == "coordinator")
-
-
 def task_from(request: HttpRequest, access: policy.CaseAccess, form: TaskForm, kind: str = "other") -> None:
     assert isinstance(request.user, User)
     data = form.cleaned_data
@@ -179,7 +172,7 @@ def task_edit_view(request: HttpRequest, case_id: str, task_id: int) -> HttpResp
     task = task_of(access, task_id)
     if task is None:
         raise Http404("No such task.")
-    if not may_work_task(request, task.agency_id):
+    if not policy.allows(request.user, "task.edit", task):
         messages.error(request, _("This task belongs to %(agency)s.") % {"agency": task.agency.name})
         return redirect("cases:detail", case_id=access.case.pk)
     staff = task_owner_choices(access)[1].filter(membership__agency_id=task.agency_id)

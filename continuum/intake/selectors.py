@@ -41,18 +41,14 @@ def soundex(name: str) -> str:
 
 def referrals_for(user: Any) -> QuerySet[Referral]:
     """The referrals a triage user may see: their region's, or every region's for statewide staff."""
-    actor = policy.actor_of(user)
-    if actor is None or not policy.may(user, "triage"):
-        return Referral.objects.none()
-    referrals = Referral.objects.select_related("region", "referring_agency")
-    return referrals if actor.region_id is None else referrals.filter(region_id=actor.region_id)
+    return policy.restrict(
+        user, "referral.view", Referral.objects.select_related("region", "referring_agency")
+    )
 
 
 def new_tips_for(user: Any) -> QuerySet[Tip]:
     """Tips have no region until taken up: every triage user sees the new ones."""
-    if not policy.may(user, "triage"):
-        return Tip.objects.none()
-    return Tip.objects.filter(status="new").order_by("received_at", "id")
+    return policy.restrict(user, "tip.view", Tip.objects.filter(status="new")).order_by("received_at", "id")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from continuum.access import policy
 from continuum.audit import log as audit
 from continuum.cases.models import (
     Case,
@@ -21,7 +22,7 @@ from continuum.core.validation import check_moments
 from continuum.journeys.actions import journey_record
 from continuum.journeys.models import EventKind
 from continuum.mdt.models import MdtAgendaItem, MdtAttendance, MdtMeeting, MdtMinute, MeetingStatus
-from continuum.org.models import Role, User
+from continuum.org.models import User
 
 MINUTE_CATEGORIES = tuple(c for c in InfoCategory.values if c != InfoCategory.PRIVILEGED_NOTES)
 
@@ -34,6 +35,7 @@ def _require_planned(meeting: MdtMeeting) -> None:
 @transaction.atomic
 def meeting_schedule(*, actor: User, scheduled_for: dt.datetime, place: str = "") -> MdtMeeting:
     """A coordinator schedules an MDT meeting of their region, and attends it."""
+    policy.require(actor, "mdt_meeting.schedule")
     check_moments(scheduled_for=scheduled_for)
     region_id = actor.membership.agency.region_id
     if region_id is None:
@@ -56,6 +58,7 @@ def meeting_schedule(*, actor: User, scheduled_for: dt.datetime, place: str = ""
 @transaction.atomic
 def meeting_add_case(*, actor: User, meeting: MdtMeeting, case: Case) -> MdtAgendaItem:
     """Put a case of the meeting's region on its agenda (once)."""
+    policy.require(actor, "mdt_meeting.run", meeting)
     _require_planned(meeting)
     if case.region_id != meeting.region_id:
         raise ValidationError({"case": _("Only cases of the meeting's region go on its agenda.")})
@@ -70,16 +73,16 @@ def meeting_add_case(*, actor: User, meeting: MdtMeeting, case: Case) -> MdtAgen
 @transaction.atomic
 def meeting_invite(*, actor: User, meeting: MdtMeeting, user: User) -> MdtAttendance:
     """Invite a staff member of the region (or statewide) to the meeting."""
+    policy.require(actor, "mdt_meeting.run", meeting)
     _require_planned(meeting)
     membership = getattr(user, "membership", None)
     if membership is None or not membership.active or not user.is_active:
         raise ValidationError({"user": _("Choose an active staff member.")})
-    if membership.agency.region_id not in {None, meeting.region_id} or membership.role in {
-        Role.ADMIN,
-        Role.ANALYST,
-        Role.PROVIDER,
-        Role.INTAKE,
-    }:
+    # Invited are the staff whose role reads the meetings it is invited to (policy.yaml).
+    if membership.agency.region_id not in {
+        None,
+        meeting.region_id,
+    } or membership.role not in policy.roles_allowed("mdt_meeting.view", through="invited"):
         raise ValidationError({"user": _("Invite the case teams' staff of this region.")})
     if MdtAttendance.objects.filter(meeting=meeting, user=user).exists():
         raise ValidationError({"user": _("This person is invited already.")})
@@ -93,6 +96,7 @@ def meeting_invite(*, actor: User, meeting: MdtMeeting, user: User) -> MdtAttend
 @transaction.atomic
 def attendance_record(*, actor: User, meeting: MdtMeeting, present: Iterable[int]) -> list[MdtAttendance]:
     """Who was there: every invited person is marked present or absent."""
+    policy.require(actor, "mdt_meeting.run", meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("This meeting was cancelled."))
     here = set(present)
@@ -119,6 +123,7 @@ def attendance_record(*, actor: User, meeting: MdtMeeting, present: Iterable[int
 def minute_add(*, actor: User, item: MdtAgendaItem, category: str, body: str) -> MdtMinute:
     """A minute on an agenda item, in the information category its content belongs to: readers see
     it only where that category of the case is open to them. Never privileged notes."""
+    policy.require(actor, "mdt_meeting.run", item.meeting)
     text = body.strip()
     errors: dict[str, str] = {}
     if category == InfoCategory.PRIVILEGED_NOTES:
@@ -155,6 +160,7 @@ def _planned_meeting(meeting: MdtMeeting, expected_version: int) -> MdtMeeting:
 @transaction.atomic
 def meeting_hold(*, actor: User, meeting: MdtMeeting, expected_version: int) -> MdtMeeting:
     """The meeting took place: every case on its agenda gets an MDT step in its journey."""
+    policy.require(actor, "mdt_meeting.run", meeting)
     current = _planned_meeting(meeting, expected_version)
     current.status = MeetingStatus.HELD
     current.held_at = timezone.now()
@@ -174,6 +180,7 @@ def meeting_hold(*, actor: User, meeting: MdtMeeting, expected_version: int) -> 
 
 @transaction.atomic
 def meeting_cancel(*, actor: User, meeting: MdtMeeting, expected_version: int) -> MdtMeeting:
+    policy.require(actor, "mdt_meeting.run", meeting)
     current = _planned_meeting(meeting, expected_version)
     current.status = MeetingStatus.CANCELLED
     save_new_version(current, ["status"])

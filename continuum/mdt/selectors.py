@@ -13,19 +13,15 @@ from continuum.cases.models import (
 )
 from continuum.core.htcds import CaseStatus
 from continuum.mdt.models import MdtAgendaItem, MdtAttendance, MdtMeeting, MdtMinute
-from continuum.org.models import Role, User
+from continuum.org.models import User
 
 
 def meetings_for(user: Any) -> QuerySet[MdtMeeting]:
     """The meetings a user may open: every meeting of their region for its coordinators, the
     meetings they are invited to for everyone else; none for roles outside MDT work."""
-    actor = policy.actor_of(user)
-    if actor is None or not policy.may(user, "mdt"):
-        return MdtMeeting.objects.none()
-    meetings = MdtMeeting.objects.select_related("region", "chaired_by")
-    if actor.role == Role.COORDINATOR and actor.region_id is not None:
-        return meetings.filter(region_id=actor.region_id)
-    return meetings.filter(attendance__user_id=actor.user_id)
+    return policy.restrict(
+        user, "mdt_meeting.view", MdtMeeting.objects.select_related("region", "chaired_by")
+    )
 
 
 def meeting_for(user: Any, meeting_id: Any) -> MdtMeeting | None:
@@ -33,9 +29,8 @@ def meeting_for(user: Any, meeting_id: Any) -> MdtMeeting | None:
 
 
 def chairs(user: Any, meeting: MdtMeeting) -> bool:
-    """Whether the user runs this meeting (a coordinator of its region)."""
-    actor = policy.actor_of(user)
-    return actor is not None and actor.role == Role.COORDINATOR and actor.region_id == meeting.region_id
+    """Whether the user runs this meeting (policy.yaml: a coordinator of its region)."""
+    return policy.allows(user, "mdt_meeting.run", meeting)
 
 
 @dataclass(frozen=True)
@@ -113,7 +108,7 @@ def invite_candidates(meeting: MdtMeeting) -> QuerySet[User]:
             Q(membership__agency__region_id=meeting.region_id) | Q(membership__agency__region__isnull=True),
             membership__active=True,
             is_active=True,
-            membership__role__in=sorted(policy.policy().work.get("mdt", frozenset())),
+            membership__role__in=sorted(policy.roles_allowed("mdt_meeting.view", through="invited")),
         )
         .exclude(pk__in=invited)
         .select_related("membership__agency")

@@ -49,7 +49,12 @@ def mdt_list_view(request: HttpRequest) -> HttpResponse:
         )
         raise Http404("No such page.")
     actor = policy.actor_of(request.user)
-    may_schedule = actor is not None and actor.role == "coordinator" and actor.region_id is not None
+    # A statewide coordinator has no region to hold a meeting in (mdt.actions.meeting_schedule).
+    may_schedule = (
+        policy.allows(request.user, "mdt_meeting.schedule")
+        and actor is not None
+        and actor.region_id is not None
+    )
     form = MeetingForm(request.POST or None)
     if request.method == "POST":
         if not may_schedule:

@@ -33,7 +33,6 @@ def items_for(user: Any) -> list[NavItem]:
         items.append(NavItem(_("Work queue"), reverse("coordination:tasks")))
     if policy.may(user, "mdt"):
         items.append(NavItem(_("MDT meetings"), reverse("mdt:list")))
-    actor = policy.actor_of(user)
-    if actor is not None and policy.policy().relationships_for(actor.role, "review"):
+    if "review" in policy.operations_of(user, "audit_entry"):
         items.append(NavItem(_("Flagged access"), reverse("audit:flagged")))
     return items

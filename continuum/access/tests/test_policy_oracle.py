@@ -29,7 +29,7 @@ AGENCY_KEYS = [
     "Continuum System Administration",
 ]
 CATEGORIES = sorted(policy.CATEGORIES)
-ACTIONS = ["list", "view", "update", "consent", "audit", "break_glass", "review"]
+ACTIONS = ["list", "view", "update", "consent", "audit", "break_glass", "task"]
 
 # Starts and ends cluster around the moment of the decision, where the edges are.
 days = st.integers(min_value=-40, max_value=5)
