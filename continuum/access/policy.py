@@ -833,6 +833,8 @@ def allows(user: Any, operation: str, obj: Any = None, *, case: Any = None) -> b
         entry = registry.protected_model(name)
         if isinstance(user, system.SystemActor):
             return system_may(user, operation)
+        if _is_token(user):
+            return token_may(user, operation)
         actor = actor_of(user)
         if actor is None:
             return False
@@ -1013,6 +1015,24 @@ def aggregate(user: Any, queryset: QuerySet[Any], by: Iterable[str]) -> list[Cel
 def api_operation(scope: str) -> str | None:
     """The operation an API token's scope performs (policy.yaml `scopes.api`), or None."""
     return policy().scopes.api.get(scope)
+
+
+def _is_token(user: Any) -> bool:
+    from continuum.org.models import ApiToken
+
+    return isinstance(user, ApiToken)
+
+
+def token_may(token: Any, operation: str) -> bool:
+    """Whether an agency system's token (org.ApiToken), valid now, carries a scope that
+    policy.yaml `scopes.api` maps to `operation`."""
+    try:
+        if not _is_token(token) or token.revoked_at is not None or token.expires_at <= clock():
+            return False
+        return any(policy().scopes.api.get(scope) == operation for scope in token.scopes)
+    except Exception:
+        logger.exception("policy error while deciding on a token; denying")
+        return False
 
 
 def referral_fields(model_label: str) -> frozenset[str]:
