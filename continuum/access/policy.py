@@ -768,7 +768,9 @@ def _object_condition(actor: Actor, entry: registry.Protected, rule: Rule, now: 
             for part in parts:
                 combined &= part
             clauses.append(combined)
-    return _any_of(clauses) or Q(pk__in=[])
+    found = _any_of(clauses)
+    # An empty Q() (a clause of `any`) is every row, though it reads as false: test for None.
+    return found if found is not None else Q(pk__in=[])
 
 
 def _through_case(entry: registry.Protected, case_ids: QuerySet[Any]) -> Q:
