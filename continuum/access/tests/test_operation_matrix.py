@@ -315,3 +315,16 @@ def test_require_refuses_with_a_404_and_an_audit_row(world):
     row = AuditEvent.objects.filter(action="deny").order_by("-pk").first()
     assert AuditEvent.objects.filter(action="deny").count() == before + 1
     assert row.object_type == "coordination.Task" and row.detail["attempted"] == "task.complete"
+
+
+def test_the_permission_matrix_in_the_docs_is_what_the_command_prints():
+    from pathlib import Path
+
+    from continuum.access import matrix
+
+    document = Path(__file__).resolve().parents[3] / "docs" / "permissions.md"
+    assert document.read_text(encoding="utf-8") == matrix.markdown(), (
+        "docs/permissions.md is stale: run `continuum access matrix --out docs/permissions.md`"
+    )
+    for operation, _label, _who in matrix.rows():
+        assert f"`{operation}`" in document.read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from continuum.access import grants
+from continuum.access import grants, matrix
 
 
 class Command(BaseCommand):
@@ -19,8 +19,18 @@ class Command(BaseCommand):
         mode = index.add_mutually_exclusive_group(required=True)
         mode.add_argument("--rebuild", action="store_true", help="recompute the whole table in bulk")
         mode.add_argument("--check", action="store_true", help="report differences, write nothing")
+        table = sub.add_parser("matrix", help="the permission matrix: every operation, every role (Markdown)")
+        table.add_argument("--out", help="write it to this file instead of standard output")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["what"] == "matrix":
+            text = matrix.markdown()
+            if options.get("out"):
+                with open(options["out"], "w", encoding="utf-8") as handle:
+                    handle.write(text)
+            else:
+                self.stdout.write(text, ending="")
+            return
         started = time.monotonic()
         if options["rebuild"]:
             written = grants.rebuild(analyze=True)
