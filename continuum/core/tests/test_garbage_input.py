@@ -49,8 +49,9 @@ GARBAGE = {
 # Raw bytes for an application/x-www-form-urlencoded body: a lone surrogate in UTF-8 (which is
 # invalid UTF-8) and a stray continuation byte.
 RAW_GARBAGE = {"lone surrogate and invalid UTF-8": "%ED%A0%80%C3%28%FF"}
-# Hidden fields that choose which operation a POST carries: kept as the page wrote them.
-OPERATION_FIELDS = {"op", "step", "csrfmiddlewaretoken", "next"}
+# Hidden fields kept as the page wrote them (each operation has a URL of its own: no field
+# chooses one).
+OPERATION_FIELDS = {"csrfmiddlewaretoken", "next"}
 # Tables every request may touch whatever it carries (sessions, login throttling).
 IGNORED_TABLES = {"django_session", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
 # Pages that post nothing (lists, read-only pages; their GET filters get garbage too), the
@@ -73,6 +74,7 @@ WITHOUT_FORMS = {
     "audit:flagged",
     "access:verify",
     "access:enroll",
+    "access:enroll_start",
     "intake:api_referrals",
 }
 
@@ -201,7 +203,7 @@ def _post_garbage(client: Any, page_url: str, problems: list[str], tried: set[st
     for action, fields in parser.forms:
         target = action or page_url
         name = _view_name(target)
-        if name in {None, "web:logout", "access:verify", "access:enroll"}:
+        if name in {None, "web:logout", "access:verify", "access:enroll", "access:enroll_start"}:
             continue  # the second-factor pages are tried on their own (access/tests/test_identity.py)
         if all(field in OPERATION_FIELDS for field, _ in fields):
             continue  # a button alone: nothing to garble (its ids are in the path)
