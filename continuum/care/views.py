@@ -96,7 +96,7 @@ def provider_referrals_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _referral_or_404(request: HttpRequest, user: User, referral_id: object) -> ServiceReferral:
+def _referral_or_404(request: HttpRequest, user: User, referral_id: str) -> ServiceReferral:
     """A referral sent to the user's organisation; else a denial row and a 404."""
     referral = (
         with_waits(referrals_for_provider(user.membership.agency), now=policy.clock())
@@ -155,7 +155,7 @@ def provider_referral_view(request: HttpRequest, referral_id: str) -> HttpRespon
 
 # One step of a referral by the provider: it raises ValidationError (StaleEdit) with the
 # user's message when refused.
-ReferralStep = Callable[[User, ServiceReferral, HttpRequest, int | None], None]
+ReferralStep = Callable[[User, ServiceReferral, HttpRequest, int], None]
 
 
 def _provider_steps(request: HttpRequest, referral_id: str, step: ReferralStep) -> HttpResponse:
@@ -175,7 +175,7 @@ def _provider_steps(request: HttpRequest, referral_id: str, step: ReferralStep) 
     return redirect("care:provider_referral", referral_id=referral.pk)
 
 
-def _answer(user: User, referral: ServiceReferral, request: HttpRequest, version: int | None) -> None:
+def _answer(user: User, referral: ServiceReferral, request: HttpRequest, version: int) -> None:
     answer = request.POST.get("answer", "")
     if answer not in Answer.values:
         raise ValidationError(_("Choose what to do with the referral."))
@@ -189,11 +189,11 @@ def _answer(user: User, referral: ServiceReferral, request: HttpRequest, version
     )
 
 
-def _start(user: User, referral: ServiceReferral, request: HttpRequest, version: int | None) -> None:
+def _start(user: User, referral: ServiceReferral, request: HttpRequest, version: int) -> None:
     actions.service_referral_start(actor=user, referral=referral, expected_version=version)
 
 
-def _close(user: User, referral: ServiceReferral, request: HttpRequest, version: int | None) -> None:
+def _close(user: User, referral: ServiceReferral, request: HttpRequest, version: int) -> None:
     outcome = request.POST.get("outcome", "")
     if outcome not in Outcome.values:
         raise ValidationError(_("Choose what to do with the referral."))
