@@ -36,7 +36,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from continuum.audit import log as audit
@@ -179,21 +179,34 @@ def _grouped_secret(device: Any) -> str:
 
 
 @never_cache
+@require_POST
+def enroll_start(request: HttpRequest) -> HttpResponse:
+    """Make the unconfirmed authenticator device (its secret) of a user who has none, then show
+    it on the enrolment page. Asked twice, it still makes one."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(reverse("access:enroll"))
+    next_url = _safe_next(request)
+    if confirmed_totp_device(user) is not None:
+        return redirect(_with_next(reverse("access:verify"), next_url))
+    _pending_device(user, create=True)
+    return redirect(_with_next(reverse("access:enroll"), next_url))
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 def enroll(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: show its QR code and secret, confirm it with a valid code.
 
-    A GET writes nothing: the device (its secret) is made by a POST (`step=start`, the button on
-    the page), then shown by the GET it redirects to, and confirmed by a POST of a valid code."""
+    A GET writes nothing: the device (its secret) is made by a POST to its own URL
+    (access:enroll_start, the button on the page), then shown by the GET it redirects to, and
+    confirmed by a POST of a valid code to this page."""
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     next_url = _safe_next(request)
     if confirmed_totp_device(user) is not None:
         return redirect(_with_next(reverse("access:verify"), next_url))
-    if request.method == "POST" and request.POST.get("step") == "start":
-        _pending_device(user, create=True)
-        return redirect(_with_next(reverse("access:enroll"), next_url))
     device = _pending_device(user, create=False)
     if request.method == "POST":
         form = TokenForm(request.POST)

@@ -4,6 +4,8 @@ them), a case's services, and the provider directory kept up by coordinators and
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from continuum.access import policy
 from continuum.access.decorators import staff_required
@@ -94,10 +96,8 @@ def provider_referrals_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@staff_required
-def provider_referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
-    user = _provider(request)
+def _referral_or_404(request: HttpRequest, user: User, referral_id: str) -> ServiceReferral:
+    """A referral sent to the user's organisation; else a denial row and a 404."""
     referral = (
         with_waits(referrals_for_provider(user.membership.agency), now=policy.clock())
         .select_related("survivor", "case__town")
@@ -114,38 +114,13 @@ def provider_referral_view(request: HttpRequest, referral_id: str) -> HttpRespon
             detail={"attempted": "view"},
         )
         raise Http404("No such referral.")
-    if request.method == "POST":
-        step = request.POST.get("step", "")
-        try:
-            version = parse_version(request.POST.get("version"))
-            if step in Answer.values:
-                actions.service_referral_answer(
-                    actor=user,
-                    referral=referral,
-                    answer=step,
-                    # The reason list belongs to declining; accepting or waitlisting sends none.
-                    reason=request.POST.get("reason", "") if step == Answer.DECLINE else "",
-                    expected_version=version,
-                )
-            elif step == "start":
-                actions.service_referral_start(actor=user, referral=referral, expected_version=version)
-            elif step in Outcome.values:
-                actions.service_referral_close(
-                    actor=user,
-                    referral=referral,
-                    outcome=step,
-                    reason=request.POST.get("reason", "") if step == Outcome.ENDED else "",
-                    expected_version=version,
-                )
-            else:
-                raise ValidationError(_("Choose what to do with the referral."))
-        except StaleEdit as stale:
-            messages.error(request, stale_summary(stale))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Saved."))
-        return redirect("care:provider_referral", referral_id=referral.pk)
+    return referral
+
+
+def _referral_page(
+    request: HttpRequest, user: User, referral: ServiceReferral, status: int = 200
+) -> HttpResponse:
+    """The provider's page of a referral (its GET, and each answer refused with its message)."""
     audit.record(
         actor=user,
         action="view",
@@ -165,16 +140,104 @@ def provider_referral_view(request: HttpRequest, referral_id: str) -> HttpRespon
             "decline_reasons": DeclineReason.choices,
             "end_reasons": EndReason.choices,
         },
+        status=status,
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 @staff_required
-def case_services_view(request: HttpRequest, case_id: str) -> HttpResponse:
-    """A case's services: send a referral to an eligible provider (consent is checked), or record
-    the need as unmet when no provider can take it."""
-    access = policy.access_case(request.user, case_id, "services")
-    case = access.case
+def provider_referral_view(request: HttpRequest, referral_id: str) -> HttpResponse:
+    """A referral sent to the provider's organisation, with only what it needs; answering it,
+    starting the service and closing it are posted to their own URLs below."""
+    user = _provider(request)
+    return _referral_page(request, user, _referral_or_404(request, user, referral_id))
+
+
+# One step of a referral by the provider: it raises ValidationError (StaleEdit) with the
+# user's message when refused.
+ReferralStep = Callable[[User, ServiceReferral, HttpRequest, int], None]
+
+
+def _provider_steps(request: HttpRequest, referral_id: str, step: ReferralStep) -> HttpResponse:
+    """Run one step on a referral of the provider's organisation: a redirect to its page with
+    "Saved.", or the page again with the refusal (400; 409 for a stale edit)."""
+    user = _provider(request)
+    referral = _referral_or_404(request, user, referral_id)
+    try:
+        step(user, referral, request, parse_version(request.POST.get("version")))
+    except StaleEdit as stale:
+        messages.error(request, stale_summary(stale))
+        return _referral_page(request, user, _referral_or_404(request, user, referral_id), status=409)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _referral_page(request, user, referral, status=400)
+    messages.success(request, _("Saved."))
+    return redirect("care:provider_referral", referral_id=referral.pk)
+
+
+def _answer(user: User, referral: ServiceReferral, request: HttpRequest, version: int) -> None:
+    answer = request.POST.get("answer", "")
+    if answer not in Answer.values:
+        raise ValidationError(_("Choose what to do with the referral."))
+    actions.service_referral_answer(
+        actor=user,
+        referral=referral,
+        answer=answer,
+        # The reason list belongs to declining; accepting or waitlisting sends none.
+        reason=request.POST.get("reason", "") if answer == Answer.DECLINE else "",
+        expected_version=version,
+    )
+
+
+def _start(user: User, referral: ServiceReferral, request: HttpRequest, version: int) -> None:
+    actions.service_referral_start(actor=user, referral=referral, expected_version=version)
+
+
+def _close(user: User, referral: ServiceReferral, request: HttpRequest, version: int) -> None:
+    outcome = request.POST.get("outcome", "")
+    if outcome not in Outcome.values:
+        raise ValidationError(_("Choose what to do with the referral."))
+    actions.service_referral_close(
+        actor=user,
+        referral=referral,
+        outcome=outcome,
+        reason=request.POST.get("reason", "") if outcome == Outcome.ENDED else "",
+        expected_version=version,
+    )
+
+
+@require_POST
+@staff_required
+def service_referral_answer_view(request: HttpRequest, referral_id: str) -> HttpResponse:
+    """The provider accepts, waitlists or declines (with a reason) a referral sent to them."""
+    return _provider_steps(request, referral_id, _answer)
+
+
+@require_POST
+@staff_required
+def service_referral_start_view(request: HttpRequest, referral_id: str) -> HttpResponse:
+    """The provider records that the service of an accepted referral started."""
+    return _provider_steps(request, referral_id, _start)
+
+
+@require_POST
+@staff_required
+def service_referral_close_view(request: HttpRequest, referral_id: str) -> HttpResponse:
+    """The provider records that a started service was completed or ended early (with a reason)."""
+    return _provider_steps(request, referral_id, _close)
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """What the case's services page is about: the survivor and the service type chosen (by the
+    search's GET, or by the form posted), and the services eligible for them."""
+
+    survivor: Any
+    service_type: str
+    eligible: list[Any]
+
+
+def _services_choice(request: HttpRequest, access: policy.CaseAccess) -> _Choice:
     survivors = survivors_of(access)
     chosen_type = request.GET.get("service_type") or request.POST.get("service_type") or ""
     chosen_survivor = next(
@@ -182,62 +245,111 @@ def case_services_view(request: HttpRequest, case_id: str) -> HttpResponse:
         survivors[0] if survivors else None,
     )
     eligible = (
-        eligible_services(survivor=chosen_survivor, case=case, service_type=chosen_type)
+        list(eligible_services(survivor=chosen_survivor, case=access.case, service_type=chosen_type))
         if chosen_survivor is not None and chosen_type in ServiceType.values
         else []
     )
-    if request.method == "POST":
-        assert isinstance(request.user, User)
-        try:
-            if chosen_survivor is None:
-                raise ValidationError(_("Choose the survivor."))
-            if request.POST.get("step") == "send":
-                service = next((s for s in eligible if str(s.pk) == request.POST.get("service")), None)
-                if service is None:
-                    raise ValidationError(_("Choose one of the eligible services."))
-                with transaction.atomic():
-                    referral = actions.service_referral_propose(
-                        actor=request.user, case=case, survivor=chosen_survivor, service=service
-                    )
-                    # Proposed by this request a moment ago: its version is the one just read.
-                    actions.service_referral_send(
-                        actor=request.user, referral=referral, expected_version=referral.version
-                    )
-                messages.success(request, _("Referral sent to %(agency)s.") % {"agency": service.agency.name})
-            elif request.POST.get("step") == "unmet":
-                actions.unmet_need_record(
-                    actor=request.user,
-                    case=case,
-                    survivor=chosen_survivor,
-                    service_type=chosen_type,
-                    reason=request.POST.get("reason", ""),
-                )
-                messages.success(request, _("The unmet need is recorded and stays open until it is met."))
-            else:
-                raise ValidationError(_("Choose what to do."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return redirect(f"{reverse('care:case_services', args=[case.pk])}?service_type={chosen_type}")
+    return _Choice(chosen_survivor, chosen_type, eligible)
+
+
+def _services_page(
+    request: HttpRequest, access: policy.CaseAccess, choice: _Choice, status: int = 200
+) -> HttpResponse:
+    """A case's services page (its GET, and each operation refused with its message)."""
+    case = access.case
     audit.record(actor=request.user, action="view_services", obj=case)
+    known_type = choice.survivor is not None and choice.service_type in ServiceType.values
     return render(
         request,
         "care/case_services.html",
         {
             "case": case,
             "survivors": survivors_shown(access),
-            "chosen_survivor": chosen_survivor,
-            "chosen_type": chosen_type,
+            "chosen_survivor": choice.survivor,
+            "chosen_type": choice.service_type,
             "service_types": ServiceType.choices,
-            "eligible": eligible,
+            "eligible": choice.eligible,
             "unmet_reasons": UnmetReason.choices,
-            "suggested_reason": unmet_reason(survivor=chosen_survivor, case=case, service_type=chosen_type)
-            if chosen_survivor is not None and chosen_type in ServiceType.values
+            "suggested_reason": unmet_reason(
+                survivor=choice.survivor, case=case, service_type=choice.service_type
+            )
+            if known_type
             else None,
             "referrals": with_waits(referrals_of_case(case), now=policy.clock()),
             "reminders": open_reminders(case=case),
             "needs": unmet_needs_of_case(case),
         },
+        status=status,
     )
+
+
+@require_GET
+@staff_required
+def case_services_view(request: HttpRequest, case_id: str) -> HttpResponse:
+    """A case's services: the referrals, the unmet needs, and the search for eligible providers;
+    sending a referral and recording an unmet need are posted to their own URLs below."""
+    access = policy.access_case(request.user, case_id, "services")
+    return _services_page(request, access, _services_choice(request, access))
+
+
+# One operation of the services page: it returns the success message, or raises
+# ValidationError with the user's message.
+ServicesOperation = Callable[[HttpRequest, User, policy.CaseAccess, _Choice], str]
+
+
+def _services_runs(request: HttpRequest, case_id: str, operation: ServicesOperation) -> HttpResponse:
+    access = policy.access_case(request.user, case_id, "services")
+    assert isinstance(request.user, User)
+    choice = _services_choice(request, access)
+    try:
+        if choice.survivor is None:
+            raise ValidationError(_("Choose the survivor."))
+        done = operation(request, request.user, access, choice)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _services_page(request, access, choice, status=400)
+    messages.success(request, done)
+    return redirect(
+        f"{reverse('care:case_services', args=[access.case.pk])}?service_type={choice.service_type}"
+    )
+
+
+def _send(request: HttpRequest, user: User, access: policy.CaseAccess, choice: _Choice) -> str:
+    service = next((s for s in choice.eligible if str(s.pk) == request.POST.get("service")), None)
+    if service is None:
+        raise ValidationError(_("Choose one of the eligible services."))
+    with transaction.atomic():
+        referral = actions.service_referral_propose(
+            actor=user, case=access.case, survivor=choice.survivor, service=service
+        )
+        # Proposed by this request a moment ago: its version is the one just read.
+        actions.service_referral_send(actor=user, referral=referral, expected_version=referral.version)
+    return _("Referral sent to %(agency)s.") % {"agency": service.agency.name}
+
+
+def _unmet(request: HttpRequest, user: User, access: policy.CaseAccess, choice: _Choice) -> str:
+    actions.unmet_need_record(
+        actor=user,
+        case=access.case,
+        survivor=choice.survivor,
+        service_type=choice.service_type,
+        reason=request.POST.get("reason", ""),
+    )
+    return _("The unmet need is recorded and stays open until it is met.")
+
+
+@require_POST
+@staff_required
+def service_referral_send_view(request: HttpRequest, case_id: str) -> HttpResponse:
+    """Send a referral of the case's survivor to an eligible provider (consent is checked)."""
+    return _services_runs(request, case_id, _send)
+
+
+@require_POST
+@staff_required
+def unmet_need_record_view(request: HttpRequest, case_id: str) -> HttpResponse:
+    """Record the need as unmet when no provider can take it."""
+    return _services_runs(request, case_id, _unmet)
 
 
 # --- the provider directory ----------------------------------------------------------------------

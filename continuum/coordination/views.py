@@ -87,44 +87,71 @@ def task_done_view(request: HttpRequest, case_id: str, task_id: int) -> HttpResp
     return redirect("cases:detail", case_id=access.case.pk)
 
 
-@require_http_methods(["GET", "POST"])
-@staff_required
-def team_view(request: HttpRequest, case_id: str) -> HttpResponse:
-    """The case team: who is on it, in what role; the coordinator adds and removes members."""
-    access = policy.access_case(request.user, case_id, "team", audit_read=True)
+def _team_page(
+    request: HttpRequest, access: policy.CaseAccess, form: TeamAddForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The case team page (its GET, and an addition refused with its bound form)."""
     members, staff, agencies = team_choices(access)
-    form = TeamAddForm(request.POST or None, members=staff, agencies=agencies)
-    if request.method == "POST":
-        assert isinstance(request.user, User)
-        remove = request.POST.get("remove")
-        if remove:
-            member = next((m for m in members if str(m.pk) == remove), None)
-            if member is None:
-                raise Http404("No such team member.")
-            coordination_actions.team_remove(actor=request.user, member=member)
-            return redirect("coordination:team", case_id=access.case.pk)
-        if form.is_valid():
-            user = form.cleaned_data["member"]
-            agency = user.membership.agency if user else form.cleaned_data["agency"]
-            try:
-                coordination_actions.team_add(
-                    actor=request.user,
-                    case=access.case,
-                    user=user,
-                    agency=agency,
-                    team_role=form.cleaned_data["team_role"],
-                )
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("Added to the case team."))
-                return redirect("coordination:team", case_id=access.case.pk)
     return render(
         request,
         "coordination/team.html",
-        {"case": access.case, "members": members, "form": form},
-        status=400 if request.method == "POST" else 200,
+        {
+            "case": access.case,
+            "members": members,
+            "form": form or TeamAddForm(members=staff, agencies=agencies),
+        },
+        status=status,
     )
+
+
+@require_GET
+@staff_required
+def team_view(request: HttpRequest, case_id: str) -> HttpResponse:
+    """The case team: who is on it, in what role; the coordinator adds and removes members, each
+    by its own URL below."""
+    return _team_page(request, policy.access_case(request.user, case_id, "team", audit_read=True))
+
+
+@require_POST
+@staff_required
+def team_add_view(request: HttpRequest, case_id: str) -> HttpResponse:
+    """Add a member (a person, or their whole agency) to the case team in a team role."""
+    access = policy.access_case(request.user, case_id, "team", audit_read=True)
+    assert isinstance(request.user, User)
+    _members, staff, agencies = team_choices(access)
+    form = TeamAddForm(request.POST, members=staff, agencies=agencies)
+    if form.is_valid():
+        user = form.cleaned_data["member"]
+        agency = user.membership.agency if user else form.cleaned_data["agency"]
+        try:
+            coordination_actions.team_add(
+                actor=request.user,
+                case=access.case,
+                user=user,
+                agency=agency,
+                team_role=form.cleaned_data["team_role"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Added to the case team."))
+            return redirect("coordination:team", case_id=access.case.pk)
+    return _team_page(request, access, form, status=400)
+
+
+@require_POST
+@staff_required
+def team_remove_view(request: HttpRequest, case_id: str) -> HttpResponse:
+    """Remove a member from the case team (`team_member`: the id of their place on it)."""
+    access = policy.access_case(request.user, case_id, "team", audit_read=True)
+    assert isinstance(request.user, User)
+    members, _staff, _agencies = team_choices(access)
+    chosen = request.POST.get("team_member", "")
+    member = next((m for m in members if str(m.pk) == chosen), None)
+    if member is None:
+        raise Http404("No such team member.")
+    coordination_actions.team_remove(actor=request.user, member=member)
+    return redirect("coordination:team", case_id=access.case.pk)
 
 
 def task_from(request: HttpRequest, access: policy.CaseAccess, form: TaskForm, kind: str = "other") -> None:
@@ -262,75 +289,24 @@ def follow_ups_view(request: HttpRequest, case_id: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@staff_required
-def plan_view(request: HttpRequest, case_id: str) -> HttpResponse:
-    """The case plan: HTCDS support plans per survivor with their goals. One page, three forms
-    (`op`: a new plan, a goal, a goal met or dropped)."""
+def _plan_access(request: HttpRequest, case_id: str) -> policy.CaseAccess:
+    """The case, for a user who may work on its plan and see it; else 404."""
     access = policy.access_case(request.user, case_id, "plan")
     if not access.shows("plan"):
         raise Http404("No such page.")
-    agencies, _staff = task_owner_choices(access)
+    return access
+
+
+def _plan_page(
+    request: HttpRequest,
+    access: policy.CaseAccess,
+    *,
+    status: int = 200,
+    plan_form: PlanForm | None = None,
+    goal_form: GoalForm | None = None,
+) -> HttpResponse:
+    """The case plan page (its GET, and each operation refused with its bound form or message)."""
     plans = plans_of(access)
-    op = request.POST.get("op", "") if request.method == "POST" else ""
-    plan_form = named(
-        PlanForm(request.POST if op == "plan" else None, people=survivor_choices(access)), access
-    )
-    goal_form = GoalForm(request.POST if op == "goal" else None, agencies=agencies)
-    if request.method == "POST":
-        assert isinstance(request.user, User)
-        try:
-            if op == "plan" and plan_form.is_valid():
-                data = plan_form.cleaned_data
-                coordination_actions.plan_create(
-                    actor=request.user,
-                    case=access.case,
-                    survivor=data["survivor"],
-                    plan_type=data["plan_type"],
-                    objectives=data["objectives"],
-                    action_plan=data["action_plan"],
-                    planned_end_date=data["planned_end_date"],
-                )
-                messages.success(request, _("Plan recorded."))
-                return redirect("coordination:plan", case_id=access.case.pk)
-            if op == "goal" and goal_form.is_valid():
-                plan = next((p for p in plans if str(p.pk) == request.POST.get("plan")), None)
-                if plan is None:
-                    raise ValidationError(_("Choose the plan the goal belongs to."))
-                data = goal_form.cleaned_data
-                coordination_actions.goal_add(
-                    actor=request.user,
-                    plan=plan,
-                    description=data["description"],
-                    owner_agency=data["owner_agency"],
-                    due_on=data["due_on"],
-                )
-                messages.success(request, _("Goal added."))
-                return redirect("coordination:plan", case_id=access.case.pk)
-            if op == "close_goal":
-                goal = goal_of(access, uuid_or_none(request.POST.get("goal", "")))
-                if goal is None:
-                    raise Http404("No such goal.")
-                coordination_actions.goal_close(
-                    actor=request.user,
-                    goal=goal,
-                    status=request.POST.get("status", ""),
-                    expected_version=parse_version(request.POST.get("version")),
-                )
-                messages.success(request, _("Goal closed."))
-                return redirect("coordination:plan", case_id=access.case.pk)
-            if op not in {"plan", "goal"}:
-                raise ValidationError(_("Nothing to do."))
-        except StaleEdit as stale:
-            messages.error(request, stale_summary(stale))
-            return redirect("coordination:plan", case_id=access.case.pk)
-        except ValidationError as error:
-            target = plan_form if op == "plan" else goal_form
-            if op in {"plan", "goal"}:
-                add_errors(target, error)
-            else:
-                messages.error(request, " ".join(error.messages))
-                return redirect("coordination:plan", case_id=access.case.pk)
     audit.record(
         actor=request.user,
         action="view",
@@ -344,12 +320,101 @@ def plan_view(request: HttpRequest, case_id: str) -> HttpResponse:
         {
             "case": access.case,
             "plans": with_survivor_labels(access, plans),
-            "plan_form": plan_form,
-            "goal_form": goal_form,
+            "plan_form": plan_form or named(PlanForm(people=survivor_choices(access)), access),
+            "goal_form": goal_form or GoalForm(agencies=task_owner_choices(access)[0]),
             "goal_closing": GOAL_CLOSING,
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
+
+
+@require_GET
+@staff_required
+def plan_view(request: HttpRequest, case_id: str) -> HttpResponse:
+    """The case plan: HTCDS support plans per survivor with their goals. One page, three
+    operations by their own URLs below: a new plan, a goal, a goal met or dropped."""
+    return _plan_page(request, _plan_access(request, case_id))
+
+
+@require_POST
+@staff_required
+def plan_create_view(request: HttpRequest, case_id: str) -> HttpResponse:
+    """Start a support plan for a survivor of the case."""
+    access = _plan_access(request, case_id)
+    assert isinstance(request.user, User)
+    plan_form = named(PlanForm(request.POST, people=survivor_choices(access)), access)
+    if plan_form.is_valid():
+        data = plan_form.cleaned_data
+        try:
+            coordination_actions.plan_create(
+                actor=request.user,
+                case=access.case,
+                survivor=data["survivor"],
+                plan_type=data["plan_type"],
+                objectives=data["objectives"],
+                action_plan=data["action_plan"],
+                planned_end_date=data["planned_end_date"],
+            )
+        except ValidationError as error:
+            add_errors(plan_form, error)
+        else:
+            messages.success(request, _("Plan recorded."))
+            return redirect("coordination:plan", case_id=access.case.pk)
+    return _plan_page(request, access, status=400, plan_form=plan_form)
+
+
+@require_POST
+@staff_required
+def goal_add_view(request: HttpRequest, case_id: str) -> HttpResponse:
+    """Add a goal to a plan of the case."""
+    access = _plan_access(request, case_id)
+    assert isinstance(request.user, User)
+    goal_form = GoalForm(request.POST, agencies=task_owner_choices(access)[0])
+    if goal_form.is_valid():
+        plan = next((p for p in plans_of(access) if str(p.pk) == request.POST.get("plan")), None)
+        data = goal_form.cleaned_data
+        try:
+            if plan is None:
+                raise ValidationError(_("Choose the plan the goal belongs to."))
+            coordination_actions.goal_add(
+                actor=request.user,
+                plan=plan,
+                description=data["description"],
+                owner_agency=data["owner_agency"],
+                due_on=data["due_on"],
+            )
+        except ValidationError as error:
+            add_errors(goal_form, error)
+        else:
+            messages.success(request, _("Goal added."))
+            return redirect("coordination:plan", case_id=access.case.pk)
+    return _plan_page(request, access, status=400, goal_form=goal_form)
+
+
+@require_POST
+@staff_required
+def goal_close_view(request: HttpRequest, case_id: str) -> HttpResponse:
+    """Close a goal of the case's plan as met or dropped (409 when someone changed it meanwhile)."""
+    access = _plan_access(request, case_id)
+    assert isinstance(request.user, User)
+    goal = goal_of(access, uuid_or_none(request.POST.get("goal", "")))
+    if goal is None:
+        raise Http404("No such goal.")
+    try:
+        coordination_actions.goal_close(
+            actor=request.user,
+            goal=goal,
+            status=request.POST.get("status", ""),
+            expected_version=parse_version(request.POST.get("version")),
+        )
+    except StaleEdit as stale:
+        messages.error(request, stale_summary(stale))
+        return _plan_page(request, access, status=409)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _plan_page(request, access, status=400)
+    messages.success(request, _("Goal closed."))
+    return redirect("coordination:plan", case_id=access.case.pk)
 
 
 @require_http_methods(["GET", "POST"])

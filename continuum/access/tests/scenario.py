@@ -134,7 +134,24 @@ SECOND_ID = {
 }
 # Of those, the ones whose second id is a UUID (a random one that exists nowhere).
 SECOND_UUID = {"coordination:plan_edit"}
-POST_ONLY = {"cases:consent_revoke", "coordination:task_done", "cases:close"}
+# Operations of a case page that have a URL of their own (a POST; the page itself is a GET). Posted
+# empty by someone the policy lets in, each answers as it says: 400, its form refused, or 404, the
+# object its body names (an investigation, a place on the team, a goal) does not exist.
+POST_FORMS = {
+    "justice:suspect_add": 400,
+    "justice:investigation_status": 404,
+    "justice:arrest_record": 400,
+    "justice:prosecution_open": 400,
+    "justice:disposition_record": 400,
+    "care:service_referral_send": 400,
+    "care:unmet_need_record": 400,
+    "coordination:team_add": 400,
+    "coordination:team_remove": 404,
+    "coordination:plan_create": 400,
+    "coordination:goal_add": 400,
+    "coordination:goal_close": 404,
+}
+POST_ONLY = {"cases:consent_revoke", "coordination:task_done", "cases:close", *POST_FORMS}
 
 
 def case_url(name: str, case_id) -> str:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from continuum.access import actions, grants, policy
 from continuum.access.testing import sign_in
 from continuum.access.tests.pages import may_open, url_patterns
+from continuum.access.tests.scenario import POST_FORMS
 from continuum.cases.actions import note_add
 from continuum.cases.models import Case, CaseParticipant
 from continuum.coordination.models import CaseTeamMember
@@ -145,6 +146,15 @@ NOT_A_PAGE = {
     "cases:close",
     "intake:tip_take_up",
     "intake:referral_open_case",
+    "access:enroll_start",
+    *POST_FORMS,
+    *(
+        f"mdt:meeting_{op}"
+        for op in ("agenda_add", "invite", "attendance", "minute", "action_item", "hold", "cancel")
+    ),
+    "care:service_referral_answer",
+    "care:service_referral_start",
+    "care:service_referral_close",
 }
 
 

@@ -97,7 +97,7 @@ def test_the_password_step_sends_a_user_without_a_device_to_enrolment(client):
 def test_enrolment_shows_a_qr_image_and_the_secret_and_confirms_with_a_valid_code(client, persona):
     coordinator = persona("coordinator")
     _log_in(client, "coordinator")
-    started = client.post(reverse("access:enroll"), {"step": "start", "next": "/home/"})
+    started = client.post(reverse("access:enroll_start"), {"next": "/home/"})
     assert started.status_code == 302 and started["Location"].startswith(reverse("access:enroll"))
     page = client.get(started["Location"])
     assert page.status_code == 200
@@ -122,7 +122,7 @@ def test_enrolment_shows_a_qr_image_and_the_secret_and_confirms_with_a_valid_cod
 def test_enrolment_refuses_a_wrong_code_and_leaves_the_device_unconfirmed(client, persona):
     coordinator = persona("coordinator")
     _log_in(client, "coordinator")
-    client.post(reverse("access:enroll"), {"step": "start"})
+    client.post(reverse("access:enroll_start"))
     device = TOTPDevice.objects.get(user=coordinator, confirmed=False)
     wrong = f"{(int(code_for(device)) + 1) % 1_000_000:06d}"
     response = client.post(reverse("access:enroll"), {"token": wrong})
@@ -149,7 +149,7 @@ def test_opening_the_enrolment_page_writes_nothing(client, persona):
     assert AuditEvent.objects.count() == before
     # Asking for the setup code twice makes one device, shown by every later GET.
     for _ in range(2):
-        client.post(reverse("access:enroll"), {"step": "start"})
+        client.post(reverse("access:enroll_start"))
     device = TOTPDevice.objects.get(user=coordinator, confirmed=False)
     secret = base64.b32encode(device.bin_key).decode()
     assert secret in client.get(reverse("access:enroll")).content.decode().replace(" ", "")
@@ -164,6 +164,22 @@ def test_a_password_alone_cannot_enrol_a_second_device(client, persona):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("access:verify"))
     assert TOTPDevice.objects.filter(user=coordinator).count() == 1
+    started = client.post(reverse("access:enroll_start"))
+    assert started.status_code == 302 and started["Location"].startswith(reverse("access:verify"))
+    assert TOTPDevice.objects.filter(user=coordinator).count() == 1
+
+
+def test_asking_for_a_setup_code_is_a_post_of_its_own_url(client, persona):
+    """The enrolment page's old `step=start` POST makes no device; the start URL takes no GET."""
+    coordinator = persona("coordinator")
+    _log_in(client, "coordinator")
+    assert client.get(reverse("access:enroll_start")).status_code == 405
+    response = client.post(reverse("access:enroll"), {"step": "start"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("access:enroll"))
+    assert not TOTPDevice.objects.filter(user=coordinator).exists()
+    client.logout()
+    anonymous = client.post(reverse("access:enroll_start"))
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
 
 
 def test_verification_with_a_valid_code_reaches_home(client, persona):

@@ -13,7 +13,15 @@ from django.utils import timezone
 from continuum.access import policy
 from continuum.access.testing import sign_in
 from continuum.access.tests import oracle
-from continuum.access.tests.scenario import PERSONA_NAMES, POST_ONLY, SECOND_ID, build, case_url, oracle_world
+from continuum.access.tests.scenario import (
+    PERSONA_NAMES,
+    POST_FORMS,
+    POST_ONLY,
+    SECOND_ID,
+    build,
+    case_url,
+    oracle_world,
+)
 from continuum.org.models import User
 
 pytestmark = pytest.mark.django_db
@@ -23,11 +31,25 @@ WORK_ON_AN_OBJECT = {
     "intake:tip_take_up",
     "intake:referral_open_case",
     "care:provider_referral",
+    "care:service_referral_answer",
+    "care:service_referral_start",
+    "care:service_referral_close",
     "care:directory_edit",
     "mdt:meeting",
+    "mdt:meeting_agenda_add",
+    "mdt:meeting_invite",
+    "mdt:meeting_attendance",
+    "mdt:meeting_minute",
+    "mdt:meeting_action_item",
+    "mdt:meeting_hold",
+    "mdt:meeting_cancel",
 }
 # Of those, the ones whose id is a number rather than a UUID.
 NUMBERED_OBJECTS = {"care:directory_edit"}
+# Of those, the pages that are only read (GET); each of their operations has a URL of its own.
+READ_ONLY_OBJECTS = {"care:provider_referral", "mdt:meeting"}
+# Other URLs that take only a POST.
+OTHER_POST_ONLY = {"access:enroll_start"}
 CASE_SITUATIONS = [
     "own_team",
     "child_case",
@@ -83,6 +105,9 @@ def test_every_case_url_answers_as_the_policy_file_says(client, situations, user
             assert response.status_code == 404, (username, situation, url_name, response.status_code)
         elif url_name in SECOND_ID:
             assert response.status_code == 404  # object 0 does not exist, but the case door opened
+        elif url_name in POST_FORMS:
+            # An operation of its own URL, posted empty: its form refused, or its object not found.
+            assert response.status_code == POST_FORMS[url_name], (username, situation, url_name)
         elif url_name in POST_ONLY:
             # An empty form is refused with a message and a redirect back into the case.
             assert response.status_code == 302 and str(case.pk) in response["Location"], (username, url_name)
@@ -108,9 +133,10 @@ def test_every_other_url_answers_as_the_policy_file_says(client, username):
             assert response.status_code == 401, (username, name)  # a session is never a token
             continue
         elif name in WORK_ON_AN_OBJECT:
-            response = client.post(
-                reverse(name, args=[999_999_999 if name in NUMBERED_OBJECTS else uuid.uuid4()])
-            )
+            send = client.get if name in READ_ONLY_OBJECTS else client.post
+            response = send(reverse(name, args=[999_999_999 if name in NUMBERED_OBJECTS else uuid.uuid4()]))
+        elif name in OTHER_POST_ONLY:
+            response = client.post(reverse(name))
         else:
             response = client.get(reverse(name))
         if operation.startswith("work."):

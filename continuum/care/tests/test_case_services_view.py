@@ -23,13 +23,8 @@ def on_team(case, advocate):
 
 def _send(client, case, survivor, shelter):
     return client.post(
-        reverse("care:case_services", args=[case.pk]),
-        {
-            "survivor": survivor.pk,
-            "service_type": "emergency_housing",
-            "service": shelter.pk,
-            "step": "send",
-        },
+        reverse("care:service_referral_send", args=[case.pk]),
+        {"survivor": survivor.pk, "service_type": "emergency_housing", "service": shelter.pk},
     )
 
 
@@ -52,23 +47,18 @@ def test_without_consent_nothing_is_sent_and_the_advocate_is_told_why(
 ):
     sign_in(client, advocate)
     response = _send(client, on_team, survivor, shelter)
-    assert response.status_code == 302
+    assert response.status_code == 400
     assert not ServiceReferral.objects.filter(case=on_team).exists()
-    page = client.get(response["Location"])
-    assert "consent" in page.content.decode().lower()
+    assert "consent" in response.content.decode().lower()
 
 
 def test_an_unmet_need_is_recorded_with_its_reason(client, advocate, on_team, survivor):
     sign_in(client, advocate)
-    client.post(
-        reverse("care:case_services", args=[on_team.pk]),
-        {
-            "survivor": survivor.pk,
-            "service_type": "mental_health",
-            "reason": "language_not_served",
-            "step": "unmet",
-        },
+    response = client.post(
+        reverse("care:unmet_need_record", args=[on_team.pk]),
+        {"survivor": survivor.pk, "service_type": "mental_health", "reason": "language_not_served"},
     )
+    assert response.status_code == 302
     need = UnmetNeed.objects.get(case=on_team)
     assert (need.service_type, need.reason, need.region_id, need.met_at) == (
         "mental_health",
@@ -81,3 +71,37 @@ def test_an_unmet_need_is_recorded_with_its_reason(client, advocate, on_team, su
 def test_an_advocate_off_the_team_cannot_open_the_page(client, advocate, case):
     sign_in(client, advocate)
     assert client.get(reverse("care:case_services", args=[case.pk])).status_code == 404
+
+
+def test_each_operation_url_does_only_its_own_operation(
+    client, advocate, on_team, survivor, shelter, consent
+):
+    """The unmet-need fields sent to the referral URL send nothing; a referral's fields sent to
+    the unmet-need URL record nothing (no reason chosen): both 400."""
+    sign_in(client, advocate)
+    unmet = {"survivor": survivor.pk, "service_type": "emergency_housing", "reason": "language_not_served"}
+    assert client.post(reverse("care:service_referral_send", args=[on_team.pk]), unmet).status_code == 400
+    send = {"survivor": survivor.pk, "service_type": "emergency_housing", "service": shelter.pk}
+    assert client.post(reverse("care:unmet_need_record", args=[on_team.pk]), send).status_code == 400
+    assert not ServiceReferral.objects.filter(case=on_team).exists()
+    assert not UnmetNeed.objects.filter(case=on_team).exists()
+
+
+@pytest.mark.parametrize("step", ["send", "unmet", ""])
+def test_a_step_style_post_to_the_page_is_refused_with_405(
+    client, advocate, on_team, survivor, shelter, consent, step
+):
+    sign_in(client, advocate)
+    response = client.post(
+        reverse("care:case_services", args=[on_team.pk]),
+        {
+            "step": step,
+            "survivor": survivor.pk,
+            "service_type": "emergency_housing",
+            "service": shelter.pk,
+            "reason": "language_not_served",
+        },
+    )
+    assert response.status_code == 405
+    assert not ServiceReferral.objects.filter(case=on_team).exists()
+    assert not UnmetNeed.objects.filter(case=on_team).exists()

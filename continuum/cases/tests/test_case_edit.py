@@ -109,17 +109,18 @@ def test_the_coordinator_builds_the_case_team(client, persona):
     grants.rebuild(cases=[case])  # the rows went without team_remove
     sign_in(client, persona("coordinator"))
     response = client.post(
-        reverse("coordination:team", args=[case.pk]), {"member": advocate.pk, "team_role": "advocate"}
+        reverse("coordination:team_add", args=[case.pk]), {"member": advocate.pk, "team_role": "advocate"}
     )
     assert response.status_code == 302
     member = CaseTeamMember.objects.get(case=case, user=advocate, removed_at=None)
     assert member.agency == advocate.membership.agency
     assert JourneyEvent.objects.filter(case=case, kind=EventKind.CASE_TEAM_JOINED).exists()
     both = client.post(
-        reverse("coordination:team", args=[case.pk]),
+        reverse("coordination:team_add", args=[case.pk]),
         {"member": advocate.pk, "agency": advocate.membership.agency_id, "team_role": "advocate"},
     )
     assert both.status_code == 400  # one or the other
-    client.post(reverse("coordination:team", args=[case.pk]), {"remove": member.pk})
+    removed = client.post(reverse("coordination:team_remove", args=[case.pk]), {"team_member": member.pk})
+    assert removed.status_code == 302
     member.refresh_from_db()
     assert member.removed_at is not None

@@ -49,8 +49,9 @@ GARBAGE = {
 # Raw bytes for an application/x-www-form-urlencoded body: a lone surrogate in UTF-8 (which is
 # invalid UTF-8) and a stray continuation byte.
 RAW_GARBAGE = {"lone surrogate and invalid UTF-8": "%ED%A0%80%C3%28%FF"}
-# Hidden fields that choose which operation a POST carries: kept as the page wrote them.
-OPERATION_FIELDS = {"op", "step", "csrfmiddlewaretoken", "next"}
+# Hidden fields kept as the page wrote them (each operation has a URL of its own: no field
+# chooses one).
+OPERATION_FIELDS = {"csrfmiddlewaretoken", "next"}
 # Tables every request may touch whatever it carries (sessions, login throttling).
 IGNORED_TABLES = {"django_session", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
 # Pages that post nothing (lists, read-only pages; their GET filters get garbage too), the
@@ -73,7 +74,18 @@ WITHOUT_FORMS = {
     "audit:flagged",
     "access:verify",
     "access:enroll",
+    "access:enroll_start",
     "intake:api_referrals",
+}
+# Pages read by GET whose every form posts to an operation's own URL (tried under that name).
+READ_PAGES = {
+    "care:case_services",
+    "care:provider_referral",
+    "coordination:plan",
+    "coordination:team",
+    "justice:case",
+    "justice:prosecution",
+    "mdt:meeting",
 }
 
 
@@ -192,8 +204,11 @@ def _page_forms(client: Any, page_url: str) -> _Forms | None:
     return parser
 
 
-def _post_garbage(client: Any, page_url: str, problems: list[str], tried: set[str]) -> list[str]:
-    """Send garbage to every form of the page; the page's links (to follow as the same persona)."""
+def _post_garbage(
+    client: Any, page_url: str, problems: list[str], tried: set[str], *, only_new: bool = False
+) -> list[str]:
+    """Send garbage to every form of the page (with `only_new`, to the forms of operations not
+    tried yet); the page's links (to follow as the same persona)."""
     parser = _page_forms(client, page_url)
     if parser is None:
         return []
@@ -201,10 +216,12 @@ def _post_garbage(client: Any, page_url: str, problems: list[str], tried: set[st
     for action, fields in parser.forms:
         target = action or page_url
         name = _view_name(target)
-        if name in {None, "web:logout", "access:verify", "access:enroll"}:
+        if name in {None, "web:logout", "access:verify", "access:enroll", "access:enroll_start"}:
             continue  # the second-factor pages are tried on their own (access/tests/test_identity.py)
         if all(field in OPERATION_FIELDS for field, _ in fields):
             continue  # a button alone: nothing to garble (its ids are in the path)
+        if only_new and name in tried:
+            continue
         tried.add(str(name))
         for kind, garbage, raw in kinds:
             response = client.post(
@@ -225,16 +242,75 @@ def _post_garbage(client: Any, page_url: str, problems: list[str], tried: set[st
     return parser.links
 
 
+def _seed_justice(coordinator: User, case: Case) -> None:
+    """The police and the prosecutor on the case's team, a suspect arrested on two charges, one of
+    them prosecuted: so that every form of the justice pages is drawn."""
+    from continuum.coordination.actions import team_add
+    from continuum.justice import actions as justice
+
+    detective = User.objects.select_related("membership__agency").get(username="detective")
+    prosecutor = User.objects.select_related("membership__agency").get(username="prosecutor")
+    for user, role in ((detective, "investigator"), (prosecutor, "prosecutor")):
+        team_add(actor=coordinator, case=case, user=user, agency=user.membership.agency, team_role=role)
+    participant = justice.suspect_add(actor=detective, case=case, aliases=["Boss"], relationship="employer")
+    investigation = justice.investigation_open(
+        actor=detective, case=case, agency=detective.membership.agency, kind="labor", lead=detective
+    )
+    arrest = justice.arrest_record(
+        actor=detective,
+        investigation=investigation,
+        suspect=participant.person,
+        agency=detective.membership.agency,
+    )
+    charges = [
+        justice.charge_file(actor=detective, arrest=arrest, statute=s, counts=1)
+        for s in ("53a-192a", "53a-86")
+    ]
+    justice.prosecution_open(
+        actor=prosecutor, case=case, agency=prosecutor.membership.agency, charges=charges[:1]
+    )
+
+
+def _seed_referrals(coordinator: User, case: Case, survivor: Any) -> None:
+    """Two referrals of the case to the provider persona's organisation, one sent and one
+    accepted, so that its answer and start forms are drawn (the world has them started)."""
+    from continuum.care import actions as care
+    from continuum.care.models import ProviderService
+    from continuum.care.tests.conftest import make_consent
+    from continuum.core.codes import ServiceType
+
+    provider = User.objects.select_related("membership__agency").get(username="provider")
+    agency = provider.membership.agency
+    make_consent(case, survivor, agency, coordinator)
+    referrals = []
+    for service_type in (ServiceType.EMERGENCY_HOUSING, ServiceType.MENTAL_HEALTH):
+        service = ProviderService.objects.create(agency=agency, service_type=service_type, capacity=5)
+        proposed = care.service_referral_propose(
+            actor=coordinator, case=case, survivor=survivor, service=service
+        )
+        referrals.append(
+            care.service_referral_send(
+                actor=coordinator, referral=proposed, expected_version=proposed.version
+            )
+        )
+    accepted = referrals[1]
+    care.service_referral_answer(
+        actor=provider, referral=accepted, answer="accept", expected_version=accepted.version
+    )
+
+
 def _seed() -> Case:
     """What the pages need to show their forms: a case of the coordinator's region with an open
-    task of their agency and a plan, a tip and a referral in the triage queue, an MDT meeting, and
-    a break-glass grant of another administrator to review. Made with the real actions."""
+    task of their agency, a plan with a goal, police and a prosecutor on its team with charges,
+    referrals to the provider sent and accepted, a tip and a referral in the triage queue, an MDT
+    meeting with the case on its agenda, and a break-glass grant of another administrator to
+    review. Made with the real actions."""
     from continuum.access.actions import break_glass_start
     from continuum.cases.models import CaseParticipant
-    from continuum.coordination.actions import plan_create, task_create
+    from continuum.coordination.actions import goal_add, plan_create, task_create
     from continuum.intake import actions as intake_actions
     from continuum.intake import routing, tips
-    from continuum.mdt.actions import meeting_schedule
+    from continuum.mdt.actions import meeting_add_case, meeting_schedule
 
     coordinator = User.objects.select_related("membership__agency").get(username="coordinator")
     agency = coordinator.membership.agency
@@ -265,14 +341,19 @@ def _seed() -> Case:
     task_create(
         actor=coordinator, case=case, agency=agency, title="Call back", due_at=now + dt.timedelta(days=1)
     )
-    plan_create(
+    plan = plan_create(
         actor=coordinator,
         case=case,
         survivor=survivor.person,
         plan_type=SupportPlanType.EDUCATION,
         objectives="School",
     )
-    meeting_schedule(actor=coordinator, scheduled_for=now + dt.timedelta(days=2), place="Room 4")
+    meeting = meeting_schedule(actor=coordinator, scheduled_for=now + dt.timedelta(days=2), place="Room 4")
+    # On its agenda, so that the minute and action-item forms are drawn.
+    meeting_add_case(actor=coordinator, meeting=meeting, case=case)
+    goal_add(actor=coordinator, plan=plan, description="Enrol in a course")
+    _seed_justice(coordinator, case)
+    _seed_referrals(coordinator, case, survivor.person)
     admin = User.objects.select_related("membership__agency").get(username="admin")
     second = User.objects.create_user(username="second_admin", password=None)
     Membership.objects.create(user=second, agency=admin.membership.agency, role="admin")
@@ -323,10 +404,12 @@ def test_garbage_in_every_form_is_refused_and_changes_nothing(client):
     for url in _pages(client, cases, public=True):
         for link in _post_garbage(client, url, problems, tried):
             linked = _view_name(link)
+            # A page read by GET, whose operations post to URLs of their own, is opened at each
+            # link (a referral page shows the form of the referral's current step only).
             if linked in urls and linked not in tried and linked != "web:logout":
-                _post_garbage(client, link, problems, tried)
+                _post_garbage(client, link, problems, tried, only_new=True)
     assert problems == []
-    untried = sorted(set(urls) - tried - WITHOUT_FORMS)
+    untried = sorted(set(urls) - tried - WITHOUT_FORMS - READ_PAGES)
     assert untried == [], (untried, sorted(tried))
     assert _row_counts() == before
     # Reads, sign-ins and denials only: no write was audited either (an update keeps the counts).
@@ -451,18 +534,21 @@ BAD_VERSIONS = {
     "a number too large for any column": "9" * 19,
     "an Arabic-Indic digit": "\u0661",
 }
-# The pages whose forms edit a versioned row, and the views those forms post to.
+# The views the forms that edit a versioned row post to (the pages that draw them, for most).
 EDIT_VIEWS = {
     "cases:edit",
     "cases:close",
     "coordination:task_edit",
-    "coordination:plan",
+    "coordination:goal_close",
     "coordination:plan_edit",
-    "mdt:meeting",
-    "justice:case",
+    "mdt:meeting_hold",
+    "mdt:meeting_cancel",
+    "justice:investigation_status",
     "care:directory_edit",
     "intake:referral_open_case",
 }
+# Pages read by GET that draw such forms for operations of their own URLs, followed from links.
+EDIT_PAGES = {"coordination:plan", "mdt:meeting", "justice:case"}
 
 
 def _versions() -> dict[tuple[str, Any], tuple[int, Any]]:
@@ -518,7 +604,7 @@ def test_an_edit_without_its_version_or_with_garbage_for_it_saves_nothing(client
     tried: set[str] = set()
     for url in _pages(client, cases, public=False):
         for link in _post_bad_versions(client, url, problems, tried):
-            if _view_name(link) in EDIT_VIEWS:
+            if _view_name(link) in EDIT_VIEWS | EDIT_PAGES:
                 _post_bad_versions(client, link, problems, tried)
     assert problems == []
     assert EDIT_VIEWS - tried == set(), sorted(tried)

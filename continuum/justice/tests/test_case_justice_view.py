@@ -23,6 +23,11 @@ def url(case) -> str:
     return reverse("justice:case", args=[case.pk])
 
 
+def op(name, case) -> str:
+    """The URL of one operation of the investigation page (justice:<name>)."""
+    return reverse(f"justice:{name}", args=[case.pk])
+
+
 @pytest.fixture
 def investigation(detective, team_case) -> Investigation:
     return actions.investigation_open(
@@ -34,9 +39,8 @@ def test_the_detective_adds_a_suspect_with_relationship_and_roles(client, detect
     sign_in(client, detective)
     audit_before = AuditEvent.objects.exclude(action="view_justice").count()
     response = client.post(
-        url(team_case),
+        op("suspect_add", team_case),
         {
-            "step": "suspect",
             "first_name": "Marek",
             "last_name": "",
             "aliases": "Boss, the farmer, Boss",
@@ -59,17 +63,16 @@ def test_the_detective_adds_a_suspect_with_relationship_and_roles(client, detect
 @pytest.mark.parametrize(
     "data",
     [
-        {"step": "suspect"},
-        {"step": "suspect", "first_name": "", "last_name": "", "aliases": " , ,"},
-        {"step": "suspect", "first_name": "Ann", "relationship": "cousin"},
+        {},
+        {"first_name": "", "last_name": "", "aliases": " , ,"},
+        {"first_name": "Ann", "relationship": "cousin"},
         {
-            "step": "suspect",
             "first_name": "Ann",
             "relationship": "stranger",
             "perpetrator_roles": ["Mastermind"],
         },
-        {"step": "suspect", "first_name": "A" * 101, "relationship": "stranger"},
-        {"step": "suspect", "aliases": ",".join(f"alias{i}" for i in range(11)), "relationship": "stranger"},
+        {"first_name": "A" * 101, "relationship": "stranger"},
+        {"aliases": ",".join(f"alias{i}" for i in range(11)), "relationship": "stranger"},
     ],
 )
 def test_a_bad_suspect_form_is_refused_with_400_and_changes_nothing(
@@ -77,7 +80,7 @@ def test_a_bad_suspect_form_is_refused_with_400_and_changes_nothing(
 ) -> None:
     sign_in(client, detective)
     before = snapshot(team_case)
-    response = client.post(url(team_case), data)
+    response = client.post(op("suspect_add", team_case), data)
     assert response.status_code == 400
     assert response.context["suspect_form"].errors
     assert snapshot(team_case) == before
@@ -86,12 +89,13 @@ def test_a_bad_suspect_form_is_refused_with_400_and_changes_nothing(
 def test_the_detective_suspends_then_closes_the_investigation(client, detective, investigation) -> None:
     sign_in(client, detective)
     case = investigation.case
-    form = {"step": "status", "investigation": str(investigation.pk), "seen_status": "open"}
-    assert client.post(url(case), {**form, "version": 1, "status": "suspended"}).status_code == 302
+    form = {"investigation": str(investigation.pk), "seen_status": "open"}
+    status_url = op("investigation_status", case)
+    assert client.post(status_url, {**form, "version": 1, "status": "suspended"}).status_code == 302
     investigation.refresh_from_db()
     assert (investigation.status, investigation.version) == ("suspended", 2)
     closing = {**form, "version": 2, "seen_status": "suspended", "status": "closed"}
-    assert client.post(url(case), closing).status_code == 302
+    assert client.post(status_url, closing).status_code == 302
     investigation.refresh_from_db()
     assert investigation.status == InvestigationStatus.CLOSED
     assert JourneyEvent.objects.filter(case=case, kind=EventKind.INVESTIGATION_CLOSED).count() == 1
@@ -109,9 +113,8 @@ def test_a_stale_status_edit_is_refused_with_409_shows_what_changed_and_changes_
     before = snapshot(case)
     sign_in(client, detective)
     response = client.post(
-        url(case),
+        op("investigation_status", case),
         {
-            "step": "status",
             "investigation": str(investigation.pk),
             "version": 1,
             "seen_status": "open",
@@ -146,7 +149,7 @@ def test_a_bad_status_form_is_refused_with_400_and_changes_nothing(
     sign_in(client, detective)
     before = snapshot(investigation.case)
     response = client.post(
-        url(investigation.case), {"step": "status", "investigation": str(investigation.pk), **data}
+        op("investigation_status", investigation.case), {"investigation": str(investigation.pk), **data}
     )
     assert response.status_code == 400
     assert snapshot(investigation.case) == before
@@ -158,12 +161,12 @@ def test_an_investigation_of_another_case_or_agency_answers_404(
     other_case = make_team_case(persona("coordinator"), (detective, TeamRole.INVESTIGATOR))
     sign_in(client, detective)
     response = client.post(
-        url(other_case),
-        {"step": "status", "investigation": str(investigation.pk), "version": 1, "status": "closed"},
+        op("investigation_status", other_case),
+        {"investigation": str(investigation.pk), "version": 1, "status": "closed"},
     )
     assert response.status_code == 404
     unknown = client.post(
-        url(other_case), {"step": "status", "investigation": "nonsense", "status": "closed"}
+        op("investigation_status", other_case), {"investigation": "nonsense", "status": "closed"}
     )
     assert unknown.status_code == 404
     investigation.refresh_from_db()
@@ -177,10 +180,9 @@ def test_an_arrest_waits_while_the_investigation_is_suspended(client, detective,
         actor=detective, investigation=investigation, status="suspended", expected_version=1
     )
     sign_in(client, detective)
-    response = client.post(
-        url(case), {"step": "arrest", "suspect": str(participant.person.pk), "statute": ""}
-    )
-    assert response.status_code == 302
+    response = client.post(op("arrest_record", case), {"suspect": str(participant.person.pk), "statute": ""})
+    assert response.status_code == 400
+    assert "suspended" in response.content.decode()
     assert not Arrest.objects.filter(investigation__case=case).exists()
     assert Investigation.objects.filter(case=case).count() == 1
     assert "suspended" in client.get(url(case)).content.decode()
@@ -190,7 +192,7 @@ def test_the_detective_records_an_arrest_with_a_charge(client, detective, team_c
     participant = actions.suspect_add(actor=detective, case=team_case, aliases=["Z"], relationship="stranger")
     sign_in(client, detective)
     response = client.post(
-        url(team_case),
+        op("arrest_record", team_case),
         {"suspect": str(participant.person.pk), "statute": "53a-192a", "counts": "2"},
     )
     assert response.status_code == 302
@@ -204,9 +206,10 @@ def test_odd_counts_are_refused_without_a_crash(client, detective, team_case, co
     sign_in(client, detective)
     before = snapshot(team_case)
     response = client.post(
-        url(team_case), {"suspect": str(participant.person.pk), "statute": "53a-192a", "counts": counts}
+        op("arrest_record", team_case),
+        {"suspect": str(participant.person.pk), "statute": "53a-192a", "counts": counts},
     )
-    assert response.status_code == 302
+    assert response.status_code == 400
     assert snapshot(team_case) == before
 
 
@@ -232,3 +235,52 @@ def test_law_enforcement_sees_the_dispositions_read_only(
 def test_the_prosecutor_cannot_open_the_investigation_page(client, prosecutor, team_case) -> None:
     sign_in(client, prosecutor)
     assert client.get(url(team_case)).status_code == 404
+
+
+def test_each_operation_url_does_only_its_own_operation(client, detective, investigation) -> None:
+    """A suspect's fields posted to the arrest or status URL, an arrest's to the suspect or status
+    URL, a status change to the others: refused (400 or 404), and nothing changes."""
+    case = investigation.case
+    participant = actions.suspect_add(actor=detective, case=case, first_name="Ivo", relationship="stranger")
+    fields = {
+        "suspect_add": {"first_name": "Marek", "relationship": "employer"},
+        "arrest_record": {"suspect": str(participant.person.pk), "statute": "53a-192a", "counts": "1"},
+        "investigation_status": {
+            "investigation": str(investigation.pk),
+            "version": 1,
+            "seen_status": "open",
+            "status": "suspended",
+        },
+    }
+    sign_in(client, detective)
+    before = snapshot(case)
+    for sent, data in fields.items():
+        for target in fields:
+            if target != sent:
+                response = client.post(op(target, case), data)
+                assert response.status_code in (400, 404), (sent, target, response.status_code)
+                assert snapshot(case) == before, (sent, target)
+
+
+@pytest.mark.parametrize("step", ["suspect", "status", "arrest", ""])
+def test_a_step_style_post_to_the_page_is_refused_with_405(client, detective, investigation, step) -> None:
+    case = investigation.case
+    participant = actions.suspect_add(actor=detective, case=case, first_name="Ivo", relationship="stranger")
+    sign_in(client, detective)
+    before = snapshot(case)
+    response = client.post(
+        url(case),
+        {
+            "step": step,
+            "first_name": "Marek",
+            "relationship": "employer",
+            "suspect": str(participant.person.pk),
+            "statute": "53a-192a",
+            "investigation": str(investigation.pk),
+            "version": 1,
+            "seen_status": "open",
+            "status": "suspended",
+        },
+    )
+    assert response.status_code == 405
+    assert snapshot(case) == before

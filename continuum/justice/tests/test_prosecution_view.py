@@ -24,6 +24,14 @@ def url(case) -> str:
     return reverse("justice:prosecution", args=[case.pk])
 
 
+def open_url(case) -> str:
+    return reverse("justice:prosecution_open", args=[case.pk])
+
+
+def dispose_url(case) -> str:
+    return reverse("justice:disposition_record", args=[case.pk])
+
+
 def today() -> str:
     return timezone.localdate().isoformat()
 
@@ -38,7 +46,7 @@ def test_the_prosecutor_opens_a_prosecution_and_disposes_of_every_charge(
     assert page.status_code == 200
     assert page.context["open_form"] is not None and page.context["dispose_form"] is None
 
-    opened = client.post(url(team_case), {"step": "open", "charges": [str(first.pk), str(second.pk)]})
+    opened = client.post(open_url(team_case), {"charges": [str(first.pk), str(second.pk)]})
     assert opened.status_code == 302 and opened["Location"] == url(team_case)
     prosecution = Prosecution.objects.get(case=team_case)
     assert (prosecution.agency, prosecution.status) == (
@@ -52,9 +60,8 @@ def test_the_prosecutor_opens_a_prosecution_and_disposes_of_every_charge(
         (second, "nolle", ""),
     ):
         done = client.post(
-            url(team_case),
+            dispose_url(team_case),
             {
-                "step": "dispose",
                 "charge": str(charge.pk),
                 "outcome": outcome,
                 "decided_on": today(),
@@ -102,7 +109,7 @@ def test_a_detective_on_the_team_cannot_open_the_page(client, detective, team_ca
     charged(team_case)
     sign_in(client, detective)
     assert client.get(url(team_case)).status_code == 404
-    response = client.post(url(team_case), {"step": "open", "charges": []})
+    response = client.post(open_url(team_case), {"charges": []})
     assert response.status_code == 404
     assert not Prosecution.objects.filter(case=team_case).exists()
 
@@ -116,7 +123,7 @@ def test_a_prosecutor_of_another_region_gets_the_same_404_as_a_missing_case(
     missing = client.get(reverse("justice:prosecution", args=["00000000-0000-4000-8000-000000000000"]))
     assert refused.status_code == missing.status_code == 404
     assert refused.content == missing.content
-    client.post(url(team_case), {"step": "open", "charges": [str(c.pk) for c in charges]})
+    client.post(open_url(team_case), {"charges": [str(c.pk) for c in charges]})
     assert not Prosecution.objects.filter(case=team_case).exists()
 
 
@@ -143,8 +150,8 @@ def test_a_charge_of_another_office_s_prosecution_is_not_offered_for_disposition
     page = client.get(url(case))
     assert page.context["dispose_form"] is None and page.context["open_form"] is None
     response = client.post(
-        url(case),
-        {"step": "dispose", "charge": str(charges[0].pk), "outcome": "nolle", "decided_on": today()},
+        dispose_url(case),
+        {"charge": str(charges[0].pk), "outcome": "nolle", "decided_on": today()},
     )
     assert response.status_code == 400
     assert not Disposition.objects.filter(charge__in=charges).exists()
@@ -174,7 +181,7 @@ def _other_case_charge(persona, charged):
     "bad",
     [
         "empty form",
-        "unknown step",
+        "empty open form",
         "unknown charge id",
         "charge of another case",
         "outcome not in the list",
@@ -191,24 +198,22 @@ def test_bad_input_never_crashes_and_changes_nothing(
 ) -> None:
     foreign = _other_case_charge(persona, charged) if "another case" in bad else None
     before = snapshot(team_case)
-    good = {"step": "dispose", "charge": str(pending[0].pk), "outcome": "nolle", "decided_on": today()}
+    good = {"charge": str(pending[0].pk), "outcome": "nolle", "decided_on": today()}
     data: dict[str, object] = {
         "empty form": {},
-        "unknown step": {**good, "step": "delete"},
+        "empty open form": {},
         "unknown charge id": {**good, "charge": "3f1d2c1e-0000-4000-8000-000000000000"},
         "charge of another case": {**good, "charge": str(foreign.pk) if foreign else ""},
         "outcome not in the list": {**good, "outcome": "cooperated"},
         "date in the future": {**good, "decided_on": "2999-01-01"},
         "date not a date": {**good, "decided_on": "yesterday"},
         "sentence too long": {**good, "sentence_summary": "x" * 201},
-        "open with no charge": {"step": "open"},
-        "open with an unknown charge": {"step": "open", "charges": ["not-an-id"]},
-        "open with a charge of another case": {
-            "step": "open",
-            "charges": [str(foreign.pk) if foreign else ""],
-        },
+        "open with no charge": {},
+        "open with an unknown charge": {"charges": ["not-an-id"]},
+        "open with a charge of another case": {"charges": [str(foreign.pk) if foreign else ""]},
     }[bad]
-    response = client.post(url(team_case), data)
+    target = open_url(team_case) if "open" in bad else dispose_url(team_case)
+    response = client.post(target, data)
     assert response.status_code == 400, bad
     assert snapshot(team_case) == before
     if foreign is not None:
@@ -240,3 +245,34 @@ def test_the_case_page_links_the_prosecutor_and_nobody_else_to_the_prosecution(
     assert link in client.get(reverse("cases:detail", args=[team_case.pk])).content.decode()
     sign_in(client, detective)
     assert link not in client.get(reverse("cases:detail", args=[team_case.pk])).content.decode()
+
+
+def test_each_operation_url_does_only_its_own_operation(client, team_case, pending) -> None:
+    """A disposition posted to the open URL and an opening posted to the disposition URL are
+    refused with 400 and change nothing."""
+    before = snapshot(team_case)
+    disposition = {"charge": str(pending[0].pk), "outcome": "nolle", "decided_on": today()}
+    assert client.post(open_url(team_case), disposition).status_code == 400
+    assert client.post(dispose_url(team_case), {"charges": [str(c.pk) for c in pending]}).status_code == 400
+    assert snapshot(team_case) == before
+
+
+@pytest.mark.parametrize("step", ["open", "dispose", "delete", ""])
+def test_a_step_style_post_to_the_page_is_refused_with_405(
+    client, prosecutor, team_case, charged, step
+) -> None:
+    charges = charged(team_case)
+    sign_in(client, prosecutor)
+    before = snapshot(team_case)
+    response = client.post(
+        url(team_case),
+        {
+            "step": step,
+            "charges": [str(c.pk) for c in charges],
+            "charge": str(charges[0].pk),
+            "outcome": "nolle",
+            "decided_on": today(),
+        },
+    )
+    assert response.status_code == 405
+    assert snapshot(team_case) == before

@@ -20,6 +20,12 @@ from continuum.mdt.models import MdtAttendance, MdtMeeting, MdtMinute, MeetingSt
 pytestmark = pytest.mark.django_db
 HEALTH = "CANARY-MINUTE-HEALTH: she is pregnant and afraid of the clinic"
 FACT = "Next review in a month; interpreter booked"
+# The chair's operations on a meeting, each its own URL (mdt:meeting_<operation>).
+OPERATIONS = ("agenda_add", "invite", "attendance", "minute", "action_item", "hold", "cancel")
+
+
+def op_url(operation, meeting):
+    return reverse(f"mdt:meeting_{operation}", args=[meeting.pk])
 
 
 @pytest.fixture
@@ -92,9 +98,9 @@ def test_the_advocate_on_the_team_reads_the_health_minute(client, persona, team_
 
 def test_only_the_chair_changes_a_meeting(client, persona, team_case, meeting):
     sign_in(client, persona("detective"))
-    url = reverse("mdt:meeting", args=[meeting.pk])
-    for op in ("hold", "cancel", "attendance", "minute", "add_case", "invite", "task"):
-        assert client.post(url, {"op": op, "version": meeting.version}).status_code == 404
+    for op in OPERATIONS:
+        url = reverse(f"mdt:meeting_{op}", args=[meeting.pk])
+        assert client.post(url, {"version": meeting.version}).status_code == 404
     meeting.refresh_from_db()
     assert (
         meeting.status == MeetingStatus.PLANNED
@@ -113,27 +119,30 @@ def test_people_not_invited_or_outside_mdt_work_get_404(client, persona, meeting
 def test_minutes_attendance_actions_and_holding_the_meeting(client, persona, team_case, meeting):
     coordinator, advocate, detective = persona("coordinator"), persona("advocate"), persona("detective")
     sign_in(client, coordinator)
-    url = reverse("mdt:meeting", args=[meeting.pk])
     item = meeting.items.get(case=team_case)
-    client.post(url, {"op": "minute", "item": item.pk, "category": "privileged_notes", "body": "no"})
-    assert MdtMinute.objects.filter(item=item).count() == 2
-    client.post(
-        url, {"op": "minute", "item": item.pk, "category": "justice", "body": "Arrest warrant sought"}
+    refused = client.post(
+        op_url("minute", meeting), {"item": item.pk, "category": "privileged_notes", "body": "no"}
     )
+    assert refused.status_code == 400 and refused.context["posted_minute"].errors
+    assert MdtMinute.objects.filter(item=item).count() == 2
+    recorded = client.post(
+        op_url("minute", meeting), {"item": item.pk, "category": "justice", "body": "Arrest warrant sought"}
+    )
+    assert recorded.status_code == 302 and recorded["Location"] == reverse("mdt:meeting", args=[meeting.pk])
     assert MdtMinute.objects.filter(item=item, category="justice").count() == 1
     # No consent opens immigration status to the taskforce: the chair may not minute it either.
-    client.post(
-        url, {"op": "minute", "item": item.pk, "category": "immigration", "body": "not theirs to know"}
+    refused = client.post(
+        op_url("minute", meeting), {"item": item.pk, "category": "immigration", "body": "not theirs to know"}
     )
+    assert refused.status_code == 400 and "has not shared that" in refused.content.decode()
     assert not MdtMinute.objects.filter(item=item, category="immigration").exists()
-    client.post(url, {"op": "attendance", "present": [coordinator.pk, detective.pk]})
+    client.post(op_url("attendance", meeting), {"present": [coordinator.pk, detective.pk]})
     present = dict(MdtAttendance.objects.filter(meeting=meeting).values_list("user_id", "present"))
     assert present == {coordinator.pk: True, detective.pk: True, advocate.pk: False}
     due = (timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
     client.post(
-        url,
+        op_url("action_item", meeting),
         {
-            "op": "task",
             "item": item.pk,
             "title": "Share the interview schedule",
             "agency": advocate.membership.agency_id,
@@ -143,7 +152,7 @@ def test_minutes_attendance_actions_and_holding_the_meeting(client, persona, tea
     assert Task.objects.filter(
         case=team_case, kind="mdt_action", title="Share the interview schedule"
     ).exists()
-    response = client.post(url, {"op": "hold", "version": meeting.version})
+    response = client.post(op_url("hold", meeting), {"version": meeting.version})
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.HELD
@@ -154,8 +163,9 @@ def test_minutes_attendance_actions_and_holding_the_meeting(client, persona, tea
             ).count()
             == 1
         )
-    # A stale second "held" changes nothing.
-    client.post(url, {"op": "hold", "version": 1})
+    # A second "held" (from the old page, stale) is refused and changes nothing.
+    stale = client.post(op_url("hold", meeting), {"version": 1})
+    assert stale.status_code == 400
     assert JourneyEvent.objects.filter(case=team_case, kind=EventKind.MDT_MEETING_HELD).count() == 1
 
 
@@ -168,3 +178,74 @@ def test_an_agenda_takes_only_cases_of_the_region_once(persona, team_case, meeti
     elsewhere = Case.objects.exclude(region=team_case.region).first()
     with pytest.raises(ValidationError):
         actions.meeting_add_case(actor=coordinator, meeting=meeting, case=elsewhere)
+
+
+def _state(meeting):
+    meeting.refresh_from_db()
+    return (
+        meeting.status,
+        meeting.version,
+        sorted(meeting.items.values_list("case_id", flat=True)),
+        sorted(MdtAttendance.objects.filter(meeting=meeting).values_list("user_id", "present")),
+        MdtMinute.objects.filter(item__meeting=meeting).count(),
+        Task.objects.filter(kind="mdt_action").count(),
+    )
+
+
+def test_each_operation_url_does_only_its_own_operation(client, persona, team_case, meeting):
+    """The fields of one operation posted to another's URL change nothing and are refused."""
+    coordinator = persona("coordinator")
+    sign_in(client, coordinator)
+    item = meeting.items.get(case=team_case)
+    spare = (
+        Case.objects.filter(region=team_case.region, status="Active")
+        .exclude(pk__in=meeting.items.values("case_id"))
+        .order_by("reference")
+        .first()
+    )
+    fields = {
+        "agenda_add": {"case": spare.pk},
+        "invite": {"user": persona("caseworker").pk},
+        "minute": {"item": item.pk, "category": "case_facts", "body": "Misdirected minute"},
+        "action_item": {
+            "item": item.pk,
+            "title": "Misdirected action",
+            "agency": coordinator.membership.agency_id,
+            "due_at": (timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    }
+    before = _state(meeting)
+    for sent, data in fields.items():
+        for target in ("agenda_add", "invite", "minute", "action_item"):
+            if target == sent:
+                continue
+            response = client.post(op_url(target, meeting), data)
+            assert response.status_code == 400, (sent, target, response.status_code)
+            assert _state(meeting) == before, (sent, target)
+
+
+@pytest.mark.parametrize("op", ["add_case", "invite", "attendance", "minute", "task", "hold", "cancel", ""])
+def test_an_op_style_post_to_the_meeting_page_is_refused(client, persona, team_case, meeting, op):
+    sign_in(client, persona("coordinator"))
+    before = _state(meeting)
+    response = client.post(
+        reverse("mdt:meeting", args=[meeting.pk]),
+        {
+            "op": op,
+            "version": meeting.version,
+            "item": meeting.items.first().pk,
+            "category": "case_facts",
+            "body": "x",
+            "present": [persona("coordinator").pk],
+        },
+    )
+    assert response.status_code == 405
+    assert _state(meeting) == before
+
+
+def test_holding_from_a_stale_page_is_a_409_and_changes_nothing(client, persona, team_case, meeting):
+    sign_in(client, persona("coordinator"))
+    before = _state(meeting)
+    response = client.post(op_url("hold", meeting), {"version": meeting.version + 7})
+    assert response.status_code == 409
+    assert _state(meeting) == before and meeting.status == MeetingStatus.PLANNED
