@@ -615,13 +615,13 @@ def _decide(
     return (True, relationships, categories_for(actor.role, relationships, consented, ordered)), case
 
 
-def access_case(
-    user: Any, case_id: uuid.UUID | str, action: str = "view", *, audit_read: bool = False
-) -> CaseAccess:
+def access_case(user: Any, case_id: uuid.UUID | str, action: str = "view") -> CaseAccess:
     """One case and what the user may see of it, or Http404 alike for "does not exist" and
-    "not allowed". A denial is always written to the audit log; with `audit_read`, so is the
-    read allowed (one row naming the case: the action, the relationships, the break-glass flag),
-    for the pages that show the case and write no row of their own."""
+    "not allowed". Every answer is written to the audit log here, at the door, so no page can
+    forget it: a denial as `deny`, an allowed read as one row naming the case (`open_<action>`,
+    with the relationships it was allowed under and the break-glass flag). A page that then shows
+    particular fields or rows may add its own row saying what it showed; a write the page then
+    makes writes its own row under the action's name."""
 
     try:
         key = uuid.UUID(str(case_id))
@@ -649,16 +649,13 @@ def access_case(
     actor = actor_of(user)
     assert actor is not None  # an allowed decision has an actor
     flagged = "break_glass" in relationships and actor.role == "admin"
-    if audit_read:
-        # A read, named as one (view_update, view_team, ...): the write an action may then do
-        # writes its own row under the action's name.
-        audit.record(
-            actor=user,
-            action=f"view_{action}",
-            obj=case,
-            flagged=flagged,
-            detail={"relationships": sorted(relationships)},
-        )
+    audit.record(
+        actor=user,
+        action=f"open_{action}",
+        obj=case,
+        flagged=flagged,
+        detail={"relationships": sorted(relationships)},
+    )
     return CaseAccess(
         case=case,
         user_id=actor.user_id,

@@ -257,7 +257,6 @@ def _services_page(
 ) -> HttpResponse:
     """A case's services page (its GET, and each operation refused with its message)."""
     case = access.case
-    audit.record(actor=request.user, action="view_services", obj=case)
     known_type = choice.survivor is not None and choice.service_type in ServiceType.values
     return render(
         request,

@@ -109,14 +109,14 @@ def _team_page(
 def team_view(request: HttpRequest, case_id: str) -> HttpResponse:
     """The case team: who is on it, in what role; the coordinator adds and removes members, each
     by its own URL below."""
-    return _team_page(request, policy.access_case(request.user, case_id, "team", audit_read=True))
+    return _team_page(request, policy.access_case(request.user, case_id, "team"))
 
 
 @require_POST
 @staff_required
 def team_add_view(request: HttpRequest, case_id: str) -> HttpResponse:
     """Add a member (a person, or their whole agency) to the case team in a team role."""
-    access = policy.access_case(request.user, case_id, "team", audit_read=True)
+    access = policy.access_case(request.user, case_id, "team")
     assert isinstance(request.user, User)
     _members, staff, agencies = team_choices(access)
     form = TeamAddForm(request.POST, members=staff, agencies=agencies)
@@ -143,7 +143,7 @@ def team_add_view(request: HttpRequest, case_id: str) -> HttpResponse:
 @staff_required
 def team_remove_view(request: HttpRequest, case_id: str) -> HttpResponse:
     """Remove a member from the case team (`team_member`: the id of their place on it)."""
-    access = policy.access_case(request.user, case_id, "team", audit_read=True)
+    access = policy.access_case(request.user, case_id, "team")
     assert isinstance(request.user, User)
     members, _staff, _agencies = team_choices(access)
     chosen = request.POST.get("team_member", "")
@@ -172,7 +172,7 @@ def task_from(request: HttpRequest, access: policy.CaseAccess, form: TaskForm, k
 @staff_required
 def task_new_view(request: HttpRequest, case_id: str) -> HttpResponse:
     """A task with an owner and a deadline, for the lead agency or an agency on the case team."""
-    access = policy.access_case(request.user, case_id, "task", audit_read=True)
+    access = policy.access_case(request.user, case_id, "task")
     agencies, staff = task_owner_choices(access)
     form = TaskForm(request.POST or None, agencies=agencies, staff=staff)
     if request.method == "POST" and form.is_valid():
@@ -195,7 +195,7 @@ def task_new_view(request: HttpRequest, case_id: str) -> HttpResponse:
 @staff_required
 def task_edit_view(request: HttpRequest, case_id: str, task_id: int) -> HttpResponse:
     """Give a task to someone of its agency, or move its deadline; a stale edit gets 409."""
-    access = policy.access_case(request.user, case_id, "task", audit_read=True)
+    access = policy.access_case(request.user, case_id, "task")
     task = task_of(access, task_id)
     if task is None:
         raise Http404("No such task.")

@@ -43,7 +43,7 @@ def answers_from(instrument: engine.Instrument, data: QueryDict) -> dict[str, An
 @require_http_methods(["GET", "POST"])
 @staff_required
 def screen_view(request: HttpRequest, case_id: str) -> HttpResponse:
-    access = policy.access_case(request.user, case_id, "screen", audit_read=True)
+    access = policy.access_case(request.user, case_id, "screen")
     instrument = engine.load_instrument()
     language = translation.get_language() or "en"
     language = language if language in instrument.languages else "en"

@@ -28,8 +28,10 @@ def test_opening_a_case_writes_one_view_row_naming_the_fields_shown(client, pers
     before = _last_id()
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
     rows = _new_rows(before)
-    assert [r.action for r in rows] == ["view"]
-    row = rows[0]
+    # the access layer's row of the read (the door), then the page's row of the fields it showed
+    assert [r.action for r in rows] == ["open_view", "view"]
+    assert rows[0].case_id == case.pk and rows[0].detail["relationships"]
+    row = rows[1]
     assert row.actor_id == coordinator.pk and row.case_id == case.pk and row.outcome == "allowed"
     assert "person__last_name" in row.fields and "person__health_notes" not in row.fields
 

@@ -146,5 +146,6 @@ def snapshot(case: Case) -> dict[str, Any]:
         "events": JourneyEvent.objects.filter(case=case).count(),
         "audit_writes": AuditEvent.objects.filter(case_id=case.pk)
         .exclude(action__in=["view", "view_justice", "view_prosecution", "deny"])
+        .exclude(action__startswith="open_")  # the access layer's row of each read
         .count(),
     }
