@@ -44,11 +44,12 @@ class CareConfig(AppConfig):
         registry.register_protected(
             "service_referral",
             ServiceReferral,
-            operations={"view", "send", "answer", "remind"},
+            # proposed on a case, then sent, answered, started and closed, reminded of when late
+            operations={"view", "propose", "send", "answer", "start", "close", "remind"},
             case="case",
             relationships={"to_agency": lambda actor: Q(service__agency_id=actor.agency_id)},
-            creates={"send"},
+            creates={"propose"},
         )
         registry.register_protected(
-            "unmet_need", UnmetNeed, operations={"view", "record"}, case="case", creates={"record"}
+            "unmet_need", UnmetNeed, operations={"view", "record", "meet"}, case="case", creates={"record"}
         )

@@ -21,7 +21,8 @@ class JusticeConfig(AppConfig):
             operations={"view", "open", "update", "add_suspect"},
             case="case",
             relationships={"own_agency": own},
-            creates={"open"},
+            # a suspect is added to the case, before (or without) any investigation row
+            creates={"open", "add_suspect"},
         )
         registry.register_protected(
             "arrest",
