@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 from django.apps import AppConfig
 
@@ -25,7 +26,8 @@ class CareConfig(AppConfig):
         from continuum.care.models import ProviderService, ServiceReferral, UnmetNeed
         from continuum.org.models import AgencyKind
 
-        def provider_region(actor):  # the provider agencies of the staff member's region (all when statewide)
+        def provider_region(actor: Any) -> Q:
+            # the provider agencies of the staff member's region (all when statewide)
             on = Q(agency__kind=AgencyKind.SERVICE_PROVIDER)
             return on & Q(agency__region_id=actor.region_id) if actor.region_id is not None else on
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -12,7 +14,7 @@ class JusticeConfig(AppConfig):
         from continuum.access import registry
         from continuum.justice.models import Arrest, Charge, Disposition, Investigation, Prosecution
 
-        def own(actor):
+        def own(actor: Any) -> Q:
             return Q(agency_id=actor.agency_id)
 
         registry.register_protected(
