@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +28,7 @@ SURVIVOR, SUSPECT = "survivor", "suspect"
 SIGNERS_FOR_ANOTHER = frozenset({"guardian"})
 
 
-@transaction.atomic
+@policy.atomic_action
 def consent_record(
     *,
     actor: User,
@@ -47,6 +46,7 @@ def consent_record(
     `case` until `expires_at`. Refused: no expiry or one too far away, an unknown category, a
     survivor not of this case, a signer who is not the survivor or their guardian in this case,
     and above all a signer who is a suspect in the case."""
+    policy.require(actor, "consent.record", case=case)
     check_moments(expires_at=expires_at, granted_at=granted_at)
     now = timezone.now()
     granted = granted_at or now
@@ -102,9 +102,10 @@ def consent_record(
     return consent
 
 
-@transaction.atomic
+@policy.atomic_action
 def consent_revoke(*, actor: User, consent: Consent, method: str) -> Consent:
     """Revoke at once: the very next request of the receiving agency is denied."""
+    policy.require(actor, "consent.revoke", consent)
     locked = Consent.objects.select_for_update().get(pk=consent.pk)
     if locked.revoked_at is not None:
         raise ValidationError(_("This consent was already revoked."))
@@ -131,7 +132,7 @@ def consent_revoke(*, actor: User, consent: Consent, method: str) -> Consent:
     return locked
 
 
-@transaction.atomic
+@policy.atomic_action
 def break_glass_start(*, actor: User, case: CaseRoot, reason: str) -> BreakGlassGrant:
     """An administrator's emergency access to one case for 60 minutes, flagged for review."""
     policy.require(actor, "break_glass.start", case=case)  # policy.yaml: administrators, on any case
@@ -155,7 +156,7 @@ def break_glass_start(*, actor: User, case: CaseRoot, reason: str) -> BreakGlass
     return grant
 
 
-@transaction.atomic
+@policy.atomic_action
 def break_glass_review(*, actor: User, grant: BreakGlassGrant, outcome: str) -> BreakGlassGrant:
     """A second administrator reviews a break-glass grant (never the one who used it)."""
     locked = BreakGlassGrant.objects.select_for_update().get(pk=grant.pk)
@@ -181,7 +182,7 @@ def break_glass_review(*, actor: User, grant: BreakGlassGrant, outcome: str) -> 
     return locked
 
 
-@transaction.atomic
+@policy.atomic_action
 def court_order_record(
     *,
     actor: User,
@@ -194,6 +195,7 @@ def court_order_record(
 ) -> CourtOrder:
     """A court order opening categories of a case to an agency: the minimum fields, an audit row,
     and a task for the case's lead agency to tell the survivor within seven days."""
+    policy.require(actor, "court_order.record", case=case)
     check_moments(issued_on=issued_on, expires_at=expires_at)
     chosen = sorted(set(categories))
     errors: dict[str, str] = {}

@@ -20,13 +20,14 @@ import datetime as dt
 import functools
 import logging
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import yaml
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -722,7 +723,25 @@ def system_may(actor: Any, operation: str) -> bool:
 
 
 class Denied(Http404):
-    """An operation the policy does not allow: answered as 404, like a row that does not exist."""
+    """An operation the policy does not allow: answered as 404, like a row that does not exist.
+
+    It carries the deny row `require` wrote, so that `atomic_action` can write it again when the
+    action's transaction rolled it back with everything else."""
+
+    audit_row: dict[str, Any] | None = None
+    audit_row_id: int | None = None
+
+    def keep_audit_row(self) -> None:
+        """Write the deny row again if the transaction it was written in was rolled back."""
+        if self.audit_row is None:
+            return
+        from continuum.audit.models import AuditEvent
+
+        try:
+            if self.audit_row_id is None or not AuditEvent.objects.filter(pk=self.audit_row_id).exists():
+                self.audit_row_id = audit.record(**self.audit_row).pk
+        except Exception:
+            logger.exception("could not keep the audit row of a denial")
 
 
 def _split(operation: str) -> tuple[str, str]:
@@ -872,15 +891,38 @@ def require(user: Any, operation: str, obj: Any = None, *, case: Any = None) -> 
     if allows(user, operation, obj, case=case):
         return
     target = obj if obj is not None else case
-    audit.record(
-        actor=user,
-        action="deny",
-        object_type=target._meta.label if target is not None else "access.Operation",
-        object_id=str(target.pk) if target is not None else "",
-        outcome="denied",
-        detail={"attempted": operation},
-    )
-    raise Denied(f"{operation} is not allowed.")
+    row: dict[str, Any] = {
+        "actor": user,
+        "action": "deny",
+        "object_type": target._meta.label if target is not None else "access.Operation",
+        "object_id": str(target.pk) if target is not None else "",
+        "outcome": "denied",
+        "detail": {"attempted": operation},
+    }
+    denied = Denied(f"{operation} is not allowed.")
+    denied.audit_row, denied.audit_row_id = row, audit.record(**row).pk
+    raise denied
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def atomic_action(action: Callable[P, R]) -> Callable[P, R]:
+    """`transaction.atomic` for an action that asks the policy first (`require`): a refusal rolls
+    back the action's transaction, and with it the deny row `require` wrote in it; this writes
+    that row again after the rollback, so the refusal stays in the audit log."""
+    in_transaction = transaction.atomic(action)
+
+    @functools.wraps(action)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return in_transaction(*args, **kwargs)
+        except Denied as denied:
+            denied.keep_audit_row()
+            raise
+
+    return run
 
 
 def operations_of(user: Any, name: str) -> frozenset[str]:

@@ -27,7 +27,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -161,12 +161,13 @@ def _consent_missing(referral: ServiceReferral, agency_name: str, now: dt.dateti
 # --- service referrals ---------------------------------------------------------------------------
 
 
-@transaction.atomic
+@policy.atomic_action
 def service_referral_propose(
     *, actor: User, case: Case, survivor: Person, service: ProviderService
 ) -> ServiceReferral:
     """Propose a referral of a survivor of the case to one service; nothing reaches the provider
     until it is sent."""
+    policy.require(actor, "service_referral.propose", case=case)
     _require_survivor(case, survivor)
     if not service.active or service.agency.kind != AgencyKind.SERVICE_PROVIDER:
         raise ValidationError({"service": _("This service does not take referrals.")})
@@ -184,12 +185,13 @@ def service_referral_propose(
     return referral
 
 
-@transaction.atomic
+@policy.atomic_action
 def service_referral_send(
     *, actor: User, referral: ServiceReferral, expected_version: int
 ) -> ServiceReferral:
     """Send a proposed referral to the provider: refused unless a consent of the survivor for the
     provider's agency is in force in this case."""
+    policy.require(actor, "service_referral.send", referral)
     locked = _lock_referral(referral, expected_version)
     if locked.status != ReferralStatus.PROPOSED:
         raise _refuse_transition(locked, ReferralStatus.SENT)
@@ -214,7 +216,7 @@ def service_referral_send(
     return locked
 
 
-@transaction.atomic
+@policy.atomic_action
 def service_referral_answer(
     *,
     actor: User,
@@ -228,6 +230,7 @@ def service_referral_answer(
     and is refused when the service is full. A referral is accepted once only: the row is locked
     and its status read again after the lock, so of two people accepting at the same moment one
     succeeds and the other is told it was already answered."""
+    policy.require(actor, "service_referral.answer", referral)
     if answer not in Answer.values:
         raise ValidationError({"answer": _("Answer with accept, decline or waitlist.")})
     target = {
@@ -282,11 +285,12 @@ def service_referral_answer(
     return locked
 
 
-@transaction.atomic
+@policy.atomic_action
 def service_referral_start(
     *, actor: User, referral: ServiceReferral, expected_version: int
 ) -> ServiceReferral:
-    """The survivor began receiving the accepted service."""
+    """The survivor began receiving the accepted service (the provider says so)."""
+    policy.require(actor, "service_referral.start", referral)
     locked = _lock_referral(referral, expected_version)
     if locked.status != ReferralStatus.ACCEPTED:
         raise _refuse_transition(locked, ReferralStatus.STARTED)
@@ -300,7 +304,7 @@ def service_referral_start(
     return locked
 
 
-@transaction.atomic
+@policy.atomic_action
 def service_referral_close(
     *,
     actor: User,
@@ -311,6 +315,7 @@ def service_referral_close(
 ) -> ServiceReferral:
     """Close the loop: a started service completed, or a referral ended (with a reason) after it
     was accepted, waitlisted or started. Its place in the service (or on its waitlist) is freed."""
+    policy.require(actor, "service_referral.close", referral)
     if outcome == Outcome.COMPLETED:
         if reason:
             raise ValidationError({"reason": _("A reason is given only when the service ended early.")})
@@ -348,7 +353,7 @@ def service_referral_close(
 # --- unmet needs ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@policy.atomic_action
 def unmet_need_record(
     *,
     actor: User,
@@ -360,6 +365,7 @@ def unmet_need_record(
 ) -> UnmetNeed:
     """Record that no provider can take a survivor's need (in the case's region unless another
     is named). The need stays open until a referral meets it; it is open once at a time."""
+    policy.require(actor, "unmet_need.record", case=case)
     errors: dict[str, str] = {}
     if service_type not in ServiceType.values:
         errors["service_type"] = _("Choose the type of service needed.")
@@ -411,12 +417,13 @@ def unmet_need_record(
     return need
 
 
-@transaction.atomic
+@policy.atomic_action
 def unmet_need_meet(
     *, actor: User, need: UnmetNeed, referral: ServiceReferral, expected_version: int
 ) -> UnmetNeed:
     """Close an unmet need with the referral that met it: one of the same survivor in the same
     case, for the same type of service, that the provider has taken."""
+    policy.require(actor, "unmet_need.meet", need)
     locked = UnmetNeed.objects.select_for_update().get(pk=need.pk)
     if locked.met_at is not None:
         raise ValidationError(_("This need is already met."), code="already_met")
@@ -506,7 +513,7 @@ def _validate(service: ProviderService) -> None:
         raise ValidationError({"in_use": PLACES_ABOVE_CAPACITY})
 
 
-@transaction.atomic
+@policy.atomic_action
 def provider_service_add(*, actor: User, agency: Agency, values: dict[str, Any]) -> ProviderService:
     """Add a service of a provider agency to the directory (a coordinator curating it)."""
     policy.require(actor, "service.create")
@@ -522,7 +529,7 @@ def provider_service_add(*, actor: User, agency: Agency, values: dict[str, Any])
     return service
 
 
-@transaction.atomic
+@policy.atomic_action
 def provider_service_update(
     *,
     actor: User,
@@ -572,32 +579,12 @@ def _differences(seen: dict[str, Any], now: dict[str, Any]) -> dict[str, tuple[A
 # --- reminders for referrals that wait too long --------------------------------------------------
 
 
-# The operation a reminder is (policy.yaml `system`; declared in CareConfig.ready).
+# The operation a reminder is: policy.yaml `system` gives it to the job's system actor, and the
+# role rules to those who work on a case's services (declared in CareConfig.ready).
 REMIND = "service_referral.remind"
-# A user who reminds does so with the rights of the case's services page.
-REMIND_CASE_ACTION = "services"
 
 
-def _may_remind(actor: User | SystemActor) -> bool:
-    """Whether `actor` may remind at all: a system actor when policy.yaml `system` lets it do
-    `service_referral.remind`; a user when their role may work on any case's services."""
-    if isinstance(actor, SystemActor):
-        return policy.system_may(actor, REMIND)
-    return policy.can(actor, REMIND_CASE_ACTION)
-
-
-def _refuse_remind(actor: User | SystemActor, referral: ServiceReferral) -> None:
-    """PermissionDenied, before anything is written, unless `actor` may remind of this referral."""
-    if isinstance(actor, SystemActor):
-        allowed = policy.system_may(actor, REMIND)
-    else:
-        decision = policy.decide(actor, referral.case_id, REMIND_CASE_ACTION)
-        allowed = decision is not None and decision[0]
-    if not allowed:
-        raise PermissionDenied(f"{actor} may not {REMIND}")
-
-
-@transaction.atomic
+@policy.atomic_action
 def referral_reminder_record(
     *, actor: User | SystemActor, referral: ServiceReferral, now: dt.datetime
 ) -> ReferralReminder | None:
@@ -606,9 +593,10 @@ def referral_reminder_record(
     nothing written, when it is not overdue at `now` or was reminded of at this stage already.
 
     `actor` is the job's system actor (policy.yaml `system` must let it `service_referral.remind`)
-    or a user who may work on the case's services; anyone else is refused with PermissionDenied
-    and nothing is written."""
-    _refuse_remind(actor, referral)
+    or a user whom the role rules let remind of this referral (those who work on the case's
+    services); anyone else is refused with policy.Denied (a 404, with its audit row) and nothing
+    else is written."""
+    policy.require(actor, REMIND, referral)
     locked = ServiceReferral.objects.select_for_update().get(pk=referral.pk)
     stage = locked.status
     since = getattr(locked, WAITING_SINCE[stage]) if stage in WAIT_LIMITS else None
@@ -645,15 +633,14 @@ def referral_reminders_record(*, actor: User | SystemActor, now: dt.datetime) ->
     """A reminder for every referral that waits too long at `now` and has none for its stage yet,
     each in its own transaction (with its journey event and audit row). Running it again creates
     nothing more. The hourly job and `continuum care_reminders` call this as the system actor
-    "care.reminders"; an actor that may not remind is refused (PermissionDenied), nothing written."""
-    if not _may_remind(actor):
-        raise PermissionDenied(f"{actor} may not {REMIND}")
+    "care.reminders"; an actor that may not remind is refused (policy.Denied, with its audit
+    row), nothing else written. A user (whose role may remind at all) reminds only of the
+    referrals the policy lets them remind of."""
+    if isinstance(actor, SystemActor) or "remind" not in policy.operations_of(actor, "service_referral"):
+        # A system actor may remind of every referral or of none (policy.yaml `system`); a user
+        # whose role has no rule for reminding is refused here, before anything is read.
+        policy.require(actor, REMIND)
     reminded = ReferralReminder.objects.filter(referral=OuterRef("pk"), stage=OuterRef("status"))
-    due_referrals = overdue_referrals(now=now).exclude(Exists(reminded))
-    if not isinstance(actor, SystemActor):
-        # A user reminds only of the referrals of cases whose services they may work on.
-        may_work_on = policy.restrict_cases(Case.objects.all(), actor, REMIND_CASE_ACTION)
-        due_referrals = due_referrals.filter(case_id__in=may_work_on.values("pk"))
-    due = list(due_referrals)
+    due = list(policy.restrict(actor, REMIND, overdue_referrals(now=now).exclude(Exists(reminded))))
     created = [referral_reminder_record(actor=actor, referral=referral, now=now) for referral in due]
     return [reminder for reminder in created if reminder is not None]

@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 from django.apps import AppConfig
 
@@ -25,7 +26,8 @@ class CareConfig(AppConfig):
         from continuum.care.models import ProviderService, ServiceReferral, UnmetNeed
         from continuum.org.models import AgencyKind
 
-        def provider_region(actor):  # the provider agencies of the staff member's region (all when statewide)
+        def provider_region(actor: Any) -> Q:
+            # the provider agencies of the staff member's region (all when statewide)
             on = Q(agency__kind=AgencyKind.SERVICE_PROVIDER)
             return on & Q(agency__region_id=actor.region_id) if actor.region_id is not None else on
 
@@ -44,11 +46,12 @@ class CareConfig(AppConfig):
         registry.register_protected(
             "service_referral",
             ServiceReferral,
-            operations={"view", "send", "answer", "remind"},
+            # proposed on a case, then sent, answered, started and closed, reminded of when late
+            operations={"view", "propose", "send", "answer", "start", "close", "remind"},
             case="case",
             relationships={"to_agency": lambda actor: Q(service__agency_id=actor.agency_id)},
-            creates={"send"},
+            creates={"propose"},
         )
         registry.register_protected(
-            "unmet_need", UnmetNeed, operations={"view", "record"}, case="case", creates={"record"}
+            "unmet_need", UnmetNeed, operations={"view", "record", "meet"}, case="case", creates={"record"}
         )

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from continuum.access import policy
 from continuum.audit import log as audit
 from continuum.cases.classification import AgeGroup, age_group_of, combine_types, trafficking_type_of
 from continuum.cases.models import (
@@ -29,8 +29,10 @@ from continuum.org.models import User
 from continuum.people.models import Person
 
 
-@transaction.atomic
+@policy.atomic_action
 def note_add(*, actor: User, case: Case, body: str, privileged: bool = True) -> CaseNote:
+    """A note on the case, by whoever may update it (policy `case.update`)."""
+    policy.require(actor, "case.update", case)
     text = body.strip()
     if not text:
         raise ValidationError({"body": _("Write the note first.")})
@@ -56,7 +58,7 @@ MEANS_TO_HTCDS = {
 }
 
 
-@transaction.atomic
+@policy.atomic_action
 def case_classify_from_screening(
     *,
     actor: User,
@@ -69,7 +71,9 @@ def case_classify_from_screening(
 ) -> Case:
     """Carry what a screening found into the survivor's exploitation record (types, means of
     control, the stated age when no date of birth is known) and derive the case's type and
-    child/adult status again from the records, as everywhere else."""
+    child/adult status again from the records, as everywhere else. Done with a screening, by
+    whoever may record one (policy `screening.record`)."""
+    policy.require(actor, "screening.record", case=case)
     exploitation = Exploitation.objects.filter(case=case, survivor=person).order_by("created_at").first()
     if exploitation is None:
         exploitation = Exploitation.objects.create(case=case, survivor=person)
@@ -108,7 +112,7 @@ def case_classify_from_screening(
 CASE_EDITABLE = ("town", "owner", "status")
 
 
-@transaction.atomic
+@policy.atomic_action
 def case_update(
     *,
     actor: User,
@@ -120,6 +124,7 @@ def case_update(
     """Change editable fields of a case if nobody changed it since `expected_version`; otherwise
     StaleEdit naming what differs from what the editor had `seen`. One conditional UPDATE: two
     people saving at the same moment cannot both win."""
+    policy.require(actor, "case.update", case)
     unknown = set(changes) - set(CASE_EDITABLE)
     if unknown:
         raise ValidationError(
@@ -147,10 +152,11 @@ def _pk(value: Any) -> Any:
     return getattr(value, "pk", value)
 
 
-@transaction.atomic
+@policy.atomic_action
 def case_close(*, actor: User, case: Case, reason: str, expected_version: int) -> Case:
     """Close a case with a reason; a transfer closes it as referred. Refused when someone changed
     the case since `expected_version` (StaleEdit) or when it is closed already."""
+    policy.require(actor, "case.update", case)
     if reason not in ClosureReason.values:
         raise ValidationError({"reason": _("Choose why the case closes.")})
     status = CaseStatus.CLOSED_REFERRED if reason == ClosureReason.TRANSFERRED else CaseStatus.CLOSED
@@ -173,11 +179,13 @@ def case_close(*, actor: User, case: Case, reason: str, expected_version: int) -
     return current
 
 
-@transaction.atomic
+@policy.atomic_action
 def account_record(
     *, actor: User, case: Case, survivor: Person, body: str, language: str = ""
 ) -> SurvivorAccount:
-    """Record the survivor's own account once; it is shared by consent (category `account`)."""
+    """Record the survivor's own account once; it is shared by consent (category `account`).
+    By whoever may work on the case's account (policy `case.account`: the advocate on the team)."""
+    policy.require(actor, "case.account", case)
     text = body.strip()
     if not text:
         raise ValidationError({"body": _("Write the account first.")})

@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,7 +40,7 @@ from continuum.org.models import Agency, Role, User
 from continuum.people.models import Person
 
 
-@transaction.atomic
+@policy.atomic_action
 def task_complete(*, actor: User, task: Task, advocate: User | None = None) -> Task:
     """Mark a task done, with what its kind means: the mandated report is sent; the advocate is
     assigned (and joins the case team). A task is done once only."""
@@ -94,9 +93,10 @@ def task_complete(*, actor: User, task: Task, advocate: User | None = None) -> T
     return locked
 
 
-@transaction.atomic
+@policy.atomic_action
 def team_add(*, actor: User, case: Case, user: User | None, agency: Agency, team_role: str) -> CaseTeamMember:
     """Put a staff member (or, with no user, a partner agency) on the case team."""
+    policy.require(actor, "team_member.add", case=case)
     if team_role not in TeamRole.values:
         raise ValidationError({"team_role": _("Choose a role on the team.")})
     if user is not None:
@@ -125,8 +125,10 @@ def team_add(*, actor: User, case: Case, user: User | None, agency: Agency, team
     return member
 
 
-@transaction.atomic
+@policy.atomic_action
 def team_remove(*, actor: User, member: CaseTeamMember) -> CaseTeamMember:
+    """Take a member off the case team (once; removing again changes nothing)."""
+    policy.require(actor, "team_member.remove", member)
     locked = CaseTeamMember.objects.select_for_update().get(pk=member.pk)
     if locked.removed_at is None:
         locked.removed_at = timezone.now()
@@ -155,7 +157,7 @@ def _task_agencies(case: Case) -> set[int]:
     return on_team | {case.lead_agency_id}
 
 
-@transaction.atomic
+@policy.atomic_action
 def task_create(
     *,
     actor: User,
@@ -206,7 +208,7 @@ def task_create(
     return task
 
 
-@transaction.atomic
+@policy.atomic_action
 def task_assign(
     *, actor: User, task: Task, expected_version: int, assignee: User | None, due_at: dt.datetime
 ) -> Task:
@@ -253,7 +255,7 @@ def _require_survivor_of(case: Case, survivor: Person) -> None:
         raise ValidationError({"survivor": _("This person is not a survivor in this case.")})
 
 
-@transaction.atomic
+@policy.atomic_action
 def follow_up_record(
     *,
     actor: User,
@@ -266,6 +268,7 @@ def follow_up_record(
 ) -> FollowUpContact:
     """A follow-up contact (or attempt) with a survivor. Open follow-up tasks of the actor's agency
     on the case are done by it; a next date becomes a new follow-up task for the actor."""
+    policy.require(actor, "follow_up.record", case=case)
     check_moments(contacted_at=contacted_at, next_contact_on=next_contact_on)
     errors: dict[str, str] = {}
     if method not in ContactMethod.values:
@@ -338,7 +341,7 @@ def _plan_errors(objectives: str, planned_end_date: dt.date | None, start: dt.da
     return errors
 
 
-@transaction.atomic
+@policy.atomic_action
 def plan_create(
     *,
     actor: User,
@@ -350,6 +353,7 @@ def plan_create(
     planned_end_date: dt.date | None = None,
 ) -> SupportPlan:
     """One support plan of an HTCDS type for a survivor; one open plan per type."""
+    policy.require(actor, "support_plan.create", case=case)
     check_moments(planned_end_date=planned_end_date)
     errors = _plan_errors(objectives, planned_end_date, timezone.localdate())
     if plan_type not in SupportPlanType.values:
@@ -391,11 +395,12 @@ def plan_create(
 PLAN_EDITABLE = ("objectives", "action_plan", "planned_end_date", "actual_end_date")
 
 
-@transaction.atomic
+@policy.atomic_action
 def plan_update(
     *, actor: User, plan: SupportPlan, expected_version: int, changes: dict[str, Any]
 ) -> SupportPlan:
     """Change a plan if nobody changed it since `expected_version` (StaleEdit otherwise)."""
+    policy.require(actor, "support_plan.edit", plan)
     check_moments(**{k: v for k, v in changes.items() if k.endswith("_date")})
     unknown = set(changes) - set(PLAN_EDITABLE)
     if unknown:
@@ -419,7 +424,7 @@ def plan_update(
     return locked
 
 
-@transaction.atomic
+@policy.atomic_action
 def goal_add(
     *,
     actor: User,
@@ -429,6 +434,7 @@ def goal_add(
     due_on: dt.date | None = None,
 ) -> PlanGoal:
     """A goal of a plan; with an owner agency and a date it becomes that agency's task."""
+    policy.require(actor, "plan_goal.add", case=plan.case)
     check_moments(due_on=due_on)
     errors: dict[str, str] = {}
     if not description.strip():
@@ -467,9 +473,10 @@ def goal_add(
     return goal
 
 
-@transaction.atomic
+@policy.atomic_action
 def goal_close(*, actor: User, goal: PlanGoal, status: str, expected_version: int) -> PlanGoal:
     """A goal met, or no longer pursued; once only, and not over someone else's newer change."""
+    policy.require(actor, "plan_goal.close", goal)
     if status not in {GoalStatus.MET, GoalStatus.DROPPED}:
         raise ValidationError({"status": _("Choose whether the goal was met or dropped.")})
     locked = PlanGoal.objects.select_for_update().select_related("plan").get(pk=goal.pk)
@@ -503,7 +510,10 @@ TELL_SURVIVOR_WITHIN = dt.timedelta(days=7)
 
 def court_order_task(*, order: Any, case: Case, actor: User) -> Task:
     """The task for the case's lead agency to tell the survivor of a court order within seven days
-    (registered with the access layer, which records the order: continuum/access/registry.py)."""
+    (registered with the access layer, which records the order: continuum/access/registry.py).
+
+    An internal hook: called only by access.actions.court_order_record, inside its transaction,
+    after that action asked the policy (`court_order.record`); it does not ask again."""
     return Task.objects.create(
         case=case,
         kind=TaskKind.TELL_SURVIVOR_OF_COURT_ORDER,

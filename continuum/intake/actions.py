@@ -9,11 +9,10 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from continuum.access import grants
+from continuum.access import grants, policy
 from continuum.audit import log as audit
 from continuum.cases.models import (
     REFERENCE_BITS,
@@ -39,7 +38,7 @@ from continuum.intake.models import Tip
 from continuum.intake.referrals import Referral, ReferralStatus
 from continuum.journeys.actions import journey_record
 from continuum.journeys.models import EventKind
-from continuum.org.models import Agency, AgencyKind, Region, User
+from continuum.org.models import Agency, AgencyKind, ApiToken, Region, User
 from continuum.people.models import Person
 
 REFERRAL_FIELDS = (
@@ -82,9 +81,14 @@ def _check_referral_values(values: dict[str, Any]) -> None:
         check_whole_number(values["survivor_age"], minimum=0, maximum=120, field="survivor_age")
 
 
-@transaction.atomic
-def referral_create(*, actor: User | None, region: Region, token: str = "", **values: Any) -> Referral:
-    """Record a referral (from the intake form or an agency system). Unknown fields are refused."""
+@policy.atomic_action
+def referral_create(*, actor: User | ApiToken, region: Region, **values: Any) -> Referral:
+    """Record a referral, from the intake form (`actor` the intake staff member) or an agency
+    system (`actor` its token: policy.yaml `scopes.api` must map one of its scopes to
+    `referral.create`). Unknown fields are refused. A token's referral has no creator; its audit
+    row names no user, only the token's prefix (never its secret)."""
+    policy.require(actor, "referral.create")
+    user = actor if isinstance(actor, User) else None
     unknown = set(values) - set(REFERRAL_FIELDS)
     if unknown:
         raise ValidationError(
@@ -93,19 +97,20 @@ def referral_create(*, actor: User | None, region: Region, token: str = "", **va
     _check_referral_values(values)
     if not str(values.get("what_is_known", "")).strip():
         raise ValidationError({"what_is_known": _("Say what is known, even briefly.")})
-    referral = Referral(region=region, created_by=actor, **values)
+    referral = Referral(region=region, created_by=user, **values)
     referral.full_clean(exclude=["tip", "case", "created_by"])
     referral.save()
     detail: dict[str, Any] = {"source": referral.source, "agency": referral.referring_agency_id}
-    if token:
-        detail["token"] = token  # an agency system's token prefix, never its secret
-    audit.record(actor=actor, action="create", obj=referral, fields=sorted(values), detail=detail)
+    if isinstance(actor, ApiToken):
+        detail["token"] = actor.prefix  # an agency system's token prefix, never its secret
+    audit.record(actor=user, action="create", obj=referral, fields=sorted(values), detail=detail)
     return referral
 
 
-@transaction.atomic
+@policy.atomic_action
 def tip_to_referral(*, actor: User, tip: Tip, region: Region) -> Referral:
     """Intake staff take up a public tip: it becomes a community referral of a region."""
+    policy.require(actor, "tip.take_up", tip)
     locked = Tip.objects.select_for_update().get(pk=tip.pk)
     if locked.status != "new":
         raise ValidationError(_("This tip was already taken up."))
@@ -132,11 +137,12 @@ def tip_to_referral(*, actor: User, tip: Tip, region: Region) -> Referral:
     return referral
 
 
-@transaction.atomic
+@policy.atomic_action
 def referral_to_case(*, actor: User, referral: Referral, expected_version: int) -> Case:
     """Open a case from a referral: the survivor as a person, the case led by the region's
     taskforce, the opener on its team, and the journey from the first contact on. Refused when
     it was handled already, or changed since the opener read it at `expected_version` (StaleEdit)."""
+    policy.require(actor, "referral.open_case", referral)
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     if locked.status != ReferralStatus.NEW:
         raise ValidationError(_("This referral was already handled."))

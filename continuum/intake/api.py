@@ -67,9 +67,8 @@ def referrals_create(request: HttpRequest) -> JsonResponse:
         return _error(400, "Some fields are not valid.", fields=form.errors.get_json_data())
     try:
         referral = actions.referral_create(
-            actor=None,
+            actor=token,
             region=region,
-            token=token.prefix,
             referring_agency=token.agency,
             **form.referral_values(),
         )

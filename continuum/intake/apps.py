@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -13,7 +15,7 @@ class IntakeConfig(AppConfig):
         from continuum.intake.models import Tip
         from continuum.intake.referrals import Referral
 
-        def region_of_staff(actor):  # the staff member's region, or every region when statewide
+        def region_of_staff(actor: Any) -> Q:  # the staff member's region, or every region when statewide
             return Q(region_id=actor.region_id) if actor.region_id is not None else Q()
 
         registry.register_protected(

@@ -5,7 +5,8 @@ prosecution's step after the charge's).
 These actions read and write nothing of the services network (care, intake, screening): a
 survivor's services never depend on cooperation with an investigation. Journey events carry no
 person: a suspect is not on a survivor's journey, and the survivor's part is not recorded here.
-Permission checks belong to the callers (views and the API go through the access policy).
+Each action asks the access policy with its `actor=` first (`policy.require`), so a page, an
+import and the API get the same answer: a refusal is a 404 (`policy.Denied`) with its audit row.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from continuum.access import policy
 from continuum.audit import log
 from continuum.cases.models import Case, CaseParticipant, ParticipantRole, Relationship
 from continuum.core import locking
@@ -55,7 +57,7 @@ def _check_agency(agency: Agency, kinds: frozenset[str], what: str) -> None:
         raise ValidationError(f"That agency cannot {what}.", code="wrong_agency_kind")
 
 
-@transaction.atomic
+@policy.atomic_action
 def investigation_open(
     *,
     actor: User,
@@ -70,6 +72,7 @@ def investigation_open(
     ValidationError when the agency cannot investigate, the kind is unknown, or the lead is not a
     member of the agency.
     """
+    policy.require(actor, "investigation.open", case=case)
     check_moments(opened_at=opened_at)
     _check_agency(agency, INVESTIGATING_KINDS, "investigate")
     if kind not in InvestigationKind.values:
@@ -117,7 +120,7 @@ def _stale_investigation(stale: StaleEdit, seen_status: str | None) -> StaleEdit
     return StaleEdit(current, changed)
 
 
-@transaction.atomic
+@policy.atomic_action
 def investigation_status_set(
     *,
     actor: User,
@@ -134,8 +137,10 @@ def investigation_status_set(
     A closed investigation stays closed (open a new one instead). Closing records when, and the
     journey's INVESTIGATION_CLOSED step; suspending and resuming have no journey step of their own.
     ValidationError when the status is unknown or unchanged, or the closing time is before the
-    opening or in the future.
+    opening or in the future. Only the investigating agency's own staff (policy
+    `investigation.update`).
     """
+    policy.require(actor, "investigation.update", investigation)
     check_moments(at=at)
     if status not in InvestigationStatus.values:
         raise ValidationError(_("Choose open, suspended or closed."), code="unknown_status")
@@ -188,6 +193,7 @@ def investigation_close(
     expected_version: int,
 ) -> Investigation:
     """Close an open or suspended investigation (ValidationError when it is closed already)."""
+    policy.require(actor, "investigation.update", investigation)
     check_moments(closed_at=closed_at)
     return investigation_status_set(
         actor=actor,
@@ -198,7 +204,7 @@ def investigation_close(
     )
 
 
-@transaction.atomic
+@policy.atomic_action
 def suspect_add(
     *,
     actor: User,
@@ -217,6 +223,7 @@ def suspect_add(
     alias holds a comma, or the relationship or a role is not in its code list. The audit row and
     the SUSPECT_IDENTIFIED step hold codes and ids only, never a name.
     """
+    policy.require(actor, "investigation.add_suspect", case=case)
     first, last = first_name.strip(), last_name.strip()
     known_as = list(dict.fromkeys(a.strip() for a in aliases if a.strip()))
     if not (first or last or known_as):
@@ -270,7 +277,7 @@ def suspect_add(
     return participant
 
 
-@transaction.atomic
+@policy.atomic_action
 def arrest_record(
     *,
     actor: User,
@@ -284,6 +291,7 @@ def arrest_record(
     ValidationError when the person is not a suspect of that case, the agency cannot arrest, or
     the investigation is closed.
     """
+    policy.require(actor, "arrest.record", case=investigation.case)
     check_moments(arrested_at=arrested_at)
     if not CaseParticipant.objects.filter(
         case_id=investigation.case_id, person=suspect, role=ParticipantRole.SUSPECT
@@ -316,7 +324,7 @@ def arrest_record(
     return arrest
 
 
-@transaction.atomic
+@policy.atomic_action
 def charge_file(
     *,
     actor: User,
@@ -329,6 +337,7 @@ def charge_file(
 
     ValidationError when the section is not in the table or counts is not from 1 to 999.
     """
+    policy.require(actor, "charge.file", case=arrest.investigation.case)
     check_moments(filed_at=filed_at)
     try:
         found = statutes.statute(statute)
@@ -362,7 +371,7 @@ def charge_file(
     return charge
 
 
-@transaction.atomic
+@policy.atomic_action
 def prosecution_open(
     *,
     actor: User,
@@ -376,6 +385,7 @@ def prosecution_open(
     ValidationError when the agency does not prosecute, no charge is given, a charge belongs to
     another case, or a charge is prosecuted or disposed already.
     """
+    policy.require(actor, "prosecution.open", case=case)
     check_moments(opened_at=opened_at)
     _check_agency(agency, PROSECUTING_KINDS, "prosecute")
     chosen = list(charges)
@@ -409,7 +419,7 @@ def prosecution_open(
     return prosecution
 
 
-@transaction.atomic
+@policy.atomic_action
 def disposition_record(
     *,
     actor: User,
@@ -425,6 +435,7 @@ def disposition_record(
     is in the future or before the charge was filed, or the sentence summary is longer than 200
     characters.
     """
+    policy.require(actor, "disposition.record", case=charge.arrest.investigation.case)
     check_moments(decided_at=decided_at)
     if outcome not in Outcome.values:
         raise ValidationError(_("Choose an outcome from the list."), code="unknown_outcome")

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -12,7 +14,7 @@ class JusticeConfig(AppConfig):
         from continuum.access import registry
         from continuum.justice.models import Arrest, Charge, Disposition, Investigation, Prosecution
 
-        def own(actor):
+        def own(actor: Any) -> Q:
             return Q(agency_id=actor.agency_id)
 
         registry.register_protected(
@@ -21,7 +23,8 @@ class JusticeConfig(AppConfig):
             operations={"view", "open", "update", "add_suspect"},
             case="case",
             relationships={"own_agency": own},
-            creates={"open"},
+            # a suspect is added to the case, before (or without) any investigation row
+            creates={"open", "add_suspect"},
         )
         registry.register_protected(
             "arrest",

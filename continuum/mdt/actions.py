@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +31,7 @@ def _require_planned(meeting: MdtMeeting) -> None:
         raise ValidationError(_("This meeting is over; its record can no longer change."))
 
 
-@transaction.atomic
+@policy.atomic_action
 def meeting_schedule(*, actor: User, scheduled_for: dt.datetime, place: str = "") -> MdtMeeting:
     """A coordinator schedules an MDT meeting of their region, and attends it."""
     policy.require(actor, "mdt_meeting.schedule")
@@ -55,7 +54,7 @@ def meeting_schedule(*, actor: User, scheduled_for: dt.datetime, place: str = ""
     return meeting
 
 
-@transaction.atomic
+@policy.atomic_action
 def meeting_add_case(*, actor: User, meeting: MdtMeeting, case: Case) -> MdtAgendaItem:
     """Put a case of the meeting's region on its agenda (once)."""
     policy.require(actor, "mdt_meeting.run", meeting)
@@ -70,7 +69,7 @@ def meeting_add_case(*, actor: User, meeting: MdtMeeting, case: Case) -> MdtAgen
     return item
 
 
-@transaction.atomic
+@policy.atomic_action
 def meeting_invite(*, actor: User, meeting: MdtMeeting, user: User) -> MdtAttendance:
     """Invite a staff member of the region (or statewide) to the meeting."""
     policy.require(actor, "mdt_meeting.run", meeting)
@@ -93,7 +92,7 @@ def meeting_invite(*, actor: User, meeting: MdtMeeting, user: User) -> MdtAttend
     return row
 
 
-@transaction.atomic
+@policy.atomic_action
 def attendance_record(*, actor: User, meeting: MdtMeeting, present: Iterable[int]) -> list[MdtAttendance]:
     """Who was there: every invited person is marked present or absent."""
     policy.require(actor, "mdt_meeting.run", meeting)
@@ -119,7 +118,7 @@ def attendance_record(*, actor: User, meeting: MdtMeeting, present: Iterable[int
     return rows
 
 
-@transaction.atomic
+@policy.atomic_action
 def minute_add(*, actor: User, item: MdtAgendaItem, category: str, body: str) -> MdtMinute:
     """A minute on an agenda item, in the information category its content belongs to: readers see
     it only where that category of the case is open to them. Never privileged notes."""
@@ -157,7 +156,7 @@ def _planned_meeting(meeting: MdtMeeting, expected_version: int) -> MdtMeeting:
     return current
 
 
-@transaction.atomic
+@policy.atomic_action
 def meeting_hold(*, actor: User, meeting: MdtMeeting, expected_version: int) -> MdtMeeting:
     """The meeting took place: every case on its agenda gets an MDT step in its journey."""
     policy.require(actor, "mdt_meeting.run", meeting)
@@ -178,7 +177,7 @@ def meeting_hold(*, actor: User, meeting: MdtMeeting, expected_version: int) -> 
     return current
 
 
-@transaction.atomic
+@policy.atomic_action
 def meeting_cancel(*, actor: User, meeting: MdtMeeting, expected_version: int) -> MdtMeeting:
     policy.require(actor, "mdt_meeting.run", meeting)
     current = _planned_meeting(meeting, expected_version)

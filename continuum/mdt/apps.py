@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -12,7 +14,7 @@ class MdtConfig(AppConfig):
         from continuum.access import registry
         from continuum.mdt.models import MdtAttendance, MdtMeeting, MdtMinute
 
-        def chair_region(actor):  # a coordinator of the meeting's region runs it
+        def chair_region(actor: Any) -> Q:  # a coordinator of the meeting's region runs it
             return Q(region_id=actor.region_id) if actor.region_id is not None else Q(pk__in=[])
 
         registry.register_protected(

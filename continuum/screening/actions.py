@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
+from continuum.access import policy
 from continuum.audit import log
 from continuum.cases.models import CaseParticipant, ParticipantRole
 from continuum.journeys.actions import journey_record
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from continuum.people.models import Person
 
 
-@transaction.atomic
+@policy.atomic_action
 def screening_record(
     *,
     actor: Any,
@@ -35,7 +35,9 @@ def screening_record(
 
     ValidationError when the person is not a survivor in the case, the instrument name is not one
     of the project's instruments, or an answer is invalid (the message names the question).
+    policy.Denied (a 404) unless the actor may record a screening on the case.
     """
+    policy.require(actor, "screening.record", case=case)
     if not CaseParticipant.objects.filter(case=case, person=person, role=ParticipantRole.SURVIVOR).exists():
         raise ValidationError("Only a survivor in this case can be screened.", code="not_a_survivor")
     if instrument_name not in engine.instrument_names():

@@ -42,10 +42,25 @@ def _survivor(case):
     return CaseParticipant.objects.get(case=case, role="survivor").person
 
 
+def _advocate_on_the_team(persona, case):
+    """The advocate, put on the case team by the coordinator unless on it already: the survivor's
+    consent is recorded (and revoked) by their advocate on the team (policy.yaml `consent`)."""
+    advocate = persona("advocate")
+    if not CaseTeamMember.objects.filter(case=case, user=advocate, removed_at=None).exists():
+        team_add(
+            actor=persona("coordinator"),
+            case=case,
+            user=advocate,
+            agency=advocate.membership.agency,
+            team_role="advocate",
+        )
+    return advocate
+
+
 def _consent(persona, case, agency, days=30):
     survivor = _survivor(case)
     return actions.consent_record(
-        actor=persona("coordinator"),
+        actor=_advocate_on_the_team(persona, case),
         case=case,
         survivor=survivor,
         agency=agency,
@@ -133,7 +148,7 @@ def test_a_revoked_consent_denies_the_very_next_request(client, persona, plain_c
     sign_in(client, detective)
     url = reverse("cases:detail", args=[plain_case.pk])
     assert client.get(url).status_code == 200
-    actions.consent_revoke(actor=persona("coordinator"), consent=consent, method="written")
+    actions.consent_revoke(actor=persona("advocate"), consent=consent, method="written")
     assert client.get(url).status_code == 404
     assert plain_case not in policy.restrict_cases(Case.objects.all(), detective, "list")
 

@@ -42,6 +42,17 @@ def make_case(region: Region, lead_agency: Agency, **person: object) -> tuple[Ca
     return case, survivor
 
 
+def join_team(case: Case, user: User, team_role: str = "advocate") -> Case:
+    """Put `user` on the case team (made without team_add, so no audit row or journey event)."""
+    from continuum.coordination.models import CaseTeamMember
+
+    member = CaseTeamMember.objects.create(
+        case=case, user=user, agency=user.membership.agency, team_role=team_role
+    )
+    grants.refresh(member)
+    return case
+
+
 def make_consent(
     case: Case,
     survivor: Person,
@@ -96,13 +107,22 @@ def hartford(db):
 
 @pytest.fixture
 def case_and_survivor(hartford):
+    """A fresh case with no team (nothing of the world leaks in); see `case`."""
     taskforce = Agency.objects.filter(region=hartford, kind=AgencyKind.TASKFORCE).order_by("name").first()
     return make_case(hartford, taskforce)
 
 
 @pytest.fixture
-def case(case_and_survivor):
+def off_team_case(case_and_survivor):
+    """The fresh case before the survivor's advocate joins its team."""
     return case_and_survivor[0]
+
+
+@pytest.fixture
+def case(case_and_survivor, advocate):
+    """The fresh case, with the survivor's advocate on its team (the actions ask the policy: the
+    advocate works on a case's services as a member of its team)."""
+    return join_team(case_and_survivor[0], advocate)
 
 
 @pytest.fixture
@@ -136,6 +156,14 @@ def make_staff(username: str, agency: Agency, role: str) -> User:
     user = User.objects.create(username=username)
     Membership.objects.create(user=user, agency=agency, role=role)
     return User.objects.select_related("membership__agency__region").get(pk=user.pk)
+
+
+def provider_staff(agency: Agency) -> User:
+    """A provider's staff member of `agency` (made once per agency): who answers its referrals."""
+    existing = User.objects.filter(membership__agency=agency, membership__role="provider").first()
+    if existing is not None:
+        return User.objects.select_related("membership__agency__region").get(pk=existing.pk)
+    return make_staff(f"provider-of-{agency.pk}", agency, "provider")
 
 
 def edit_data(service: ProviderService, **changes: object) -> dict[str, object]:
@@ -189,6 +217,7 @@ def make_sent_referral(
         region = service.agency.region
         lead = Agency.objects.filter(region=region, kind=AgencyKind.TASKFORCE).order_by("name").first()
         case, survivor = make_case(region, lead)
+        join_team(case, actor)
     make_consent(case, survivor, service.agency, actor)
     referral = actions.service_referral_propose(actor=actor, case=case, survivor=survivor, service=service)
     return actions.service_referral_send(actor=actor, referral=referral, expected_version=referral.version)

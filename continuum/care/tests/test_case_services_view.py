@@ -4,21 +4,15 @@ or record the need as unmet."""
 import pytest
 from django.urls import reverse
 
-from continuum.access import grants
 from continuum.access.testing import sign_in
 from continuum.care.models import ServiceReferral, UnmetNeed
-from continuum.coordination.models import CaseTeamMember
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def on_team(case, advocate):
-    member = CaseTeamMember.objects.create(
-        case=case, user=advocate, agency=advocate.membership.agency, team_role="advocate"
-    )
-    grants.refresh(member)  # made without team_add
-    return case
+def on_team(case):
+    return case  # the `case` fixture puts the advocate on its team
 
 
 def _send(client, case, survivor, shelter):
@@ -68,9 +62,9 @@ def test_an_unmet_need_is_recorded_with_its_reason(client, advocate, on_team, su
     )
 
 
-def test_an_advocate_off_the_team_cannot_open_the_page(client, advocate, case):
+def test_an_advocate_off_the_team_cannot_open_the_page(client, advocate, off_team_case):
     sign_in(client, advocate)
-    assert client.get(reverse("care:case_services", args=[case.pk])).status_code == 404
+    assert client.get(reverse("care:case_services", args=[off_team_case.pk])).status_code == 404
 
 
 def test_each_operation_url_does_only_its_own_operation(

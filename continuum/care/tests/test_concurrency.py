@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from continuum.care import actions
 from continuum.care.models import ProviderService, ReferralStatus, ServiceReferral
-from continuum.care.tests.conftest import make_case, make_consent
+from continuum.care.tests.conftest import make_case, make_consent, make_staff, provider_staff
 from continuum.journeys.models import EventKind, JourneyEvent
-from continuum.org.models import Agency, AgencyKind, Region, User
+from continuum.org.models import Agency, AgencyKind, Region
 
 pytestmark = [
     pytest.mark.postgres,
@@ -32,7 +32,7 @@ def little_world(capacity):
     provider = Agency.objects.create(
         name=f"Race shelter {tag}", kind=AgencyKind.SERVICE_PROVIDER, org_type="NGO", region=region
     )
-    staff = User.objects.create(username=f"race-{tag}")
+    staff = make_staff(f"race-{tag}", lead, "coordinator")  # the region's coordinator refers
     service = ProviderService.objects.create(
         agency=provider, service_type="emergency_housing", capacity=capacity, in_use=0
     )
@@ -78,7 +78,7 @@ def test_two_simultaneous_accepts_give_one_success_and_one_refusal():
     lead, region, service, staff = little_world(capacity=5)
     referral = sent_referral(region, lead, service, staff)
     started = timezone.now()
-    outcomes = race([referral, referral], staff)
+    outcomes = race([referral, referral], provider_staff(service.agency))
     # Both answer from the version they read: the second finds it moved on, a stale edit.
     assert sorted(outcomes) == ["accepted", "stale"]
     assert ProviderService.objects.get(pk=service.pk).in_use == 1
@@ -95,7 +95,7 @@ def test_two_simultaneous_accepts_give_one_success_and_one_refusal():
 def test_the_last_place_goes_to_one_of_two_referrals_accepted_at_once():
     lead, region, service, staff = little_world(capacity=1)
     referrals = [sent_referral(region, lead, service, staff) for _ in range(2)]
-    outcomes = race(referrals, staff)
+    outcomes = race(referrals, provider_staff(service.agency))
     assert sorted(outcomes) == ["accepted", "full"]
     assert ProviderService.objects.get(pk=service.pk).in_use == 1
     statuses = sorted(ServiceReferral.objects.filter(service=service).values_list("status", flat=True))

@@ -9,7 +9,7 @@ from django.utils import timezone
 from continuum.care import actions
 from continuum.care.models import ProviderService, ServiceReferral
 from continuum.care.selectors import overdue_referrals
-from continuum.care.tests.conftest import make_provider, make_sent_referral
+from continuum.care.tests.conftest import make_provider, make_sent_referral, provider_staff
 from continuum.core.codes import ServiceType
 from continuum.org.models import Region
 
@@ -18,9 +18,10 @@ DAY = dt.timedelta(days=1)
 
 
 @pytest.fixture
-def known(advocate, provider_user, hartford):
+def known(advocate, hartford):
     """Six referrals to a new provider of Greater Hartford, their waits set to known ages."""
     agency = make_provider(hartford)
+    provider_user = provider_staff(agency)  # the provider's own staff answer its referrals
     service = ProviderService.objects.create(agency=agency, service_type=ServiceType.MEDICAL, capacity=10)
     now = timezone.now()
     made = {}

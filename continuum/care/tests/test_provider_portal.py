@@ -10,7 +10,7 @@ from continuum.access import policy
 from continuum.access.testing import sign_in
 from continuum.care import actions
 from continuum.care.models import ProviderService, ServiceReferral
-from continuum.care.tests.conftest import make_case, make_consent
+from continuum.care.tests.conftest import join_team, make_case, make_consent
 from continuum.core.codes import ServiceType
 from continuum.journeys.models import EventKind, JourneyEvent
 from continuum.org.models import Agency
@@ -44,7 +44,7 @@ def theirs(advocate, hartford):
     case, survivor = make_case(
         eastern.region, Agency.objects.get(name="Eastern Human Trafficking Recovery Taskforce")
     )
-    make_consent(case, survivor, eastern, advocate)
+    make_consent(case, survivor, eastern, join_team(case, advocate) and advocate)
     return _sent(advocate, case, survivor, service)
 
 

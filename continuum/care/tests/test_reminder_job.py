@@ -19,10 +19,10 @@ from continuum.access import policy
 from continuum.audit.models import AuditEvent
 from continuum.care import actions, tasks
 from continuum.care.models import WAIT_LIMITS, ProviderService, ReferralReminder
-from continuum.care.tests.conftest import make_case, make_consent
+from continuum.care.tests.conftest import make_case, make_consent, make_staff
 from continuum.core.worker import Worker
 from continuum.journeys.models import EventKind, JourneyEvent
-from continuum.org.models import Agency, AgencyKind, Region, User
+from continuum.org.models import Agency, AgencyKind, Region
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,7 +40,7 @@ def overdue(monkeypatch):
     provider = Agency.objects.create(
         name=f"Job shelter {tag}", kind=AgencyKind.SERVICE_PROVIDER, org_type="NGO", region=region
     )
-    staff = User.objects.create(username=f"job-{tag}")
+    staff = make_staff(f"job-{tag}", lead, "coordinator")  # the region's coordinator refers
     service = ProviderService.objects.create(
         agency=provider, service_type="emergency_housing", capacity=10, in_use=0
     )

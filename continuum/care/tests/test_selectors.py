@@ -10,7 +10,7 @@ from continuum.care.selectors import (
     referrals_for_provider,
     unmet_needs_by_type_and_region,
 )
-from continuum.care.tests.conftest import make_case, make_consent, make_provider
+from continuum.care.tests.conftest import join_team, make_case, make_consent, make_provider, provider_staff
 from continuum.org.models import Agency, AgencyKind, Region
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +33,10 @@ def lead(here):
     )
 
 
-def referral_to(service, case, survivor, actor, provider_user, *answers):
-    """A referral sent to the service, then taken through the given answers and steps."""
+def referral_to(service, case, survivor, actor, *answers):
+    """A referral sent to the service, then taken through the given answers and steps (by the
+    service agency's own staff)."""
+    provider_user = provider_staff(service.agency)
     referral = actions.service_referral_propose(actor=actor, case=case, survivor=survivor, service=service)
     if not answers:
         return referral
@@ -66,14 +68,15 @@ def referral_to(service, case, survivor, actor, provider_user, *answers):
 
 
 @pytest.fixture
-def providers(here, lead, advocate, provider_user):
+def providers(here, lead, advocate):
     case, survivor = make_case(here, lead)
+    join_team(case, advocate)
     first, second, silent = (make_provider(here) for _ in range(3))
     services = {}
     for agency in (first, second, silent):
         make_consent(case, survivor, agency, advocate)
         services[agency] = ProviderService.objects.create(agency=agency, service_type="legal", capacity=10)
-    go = (case, survivor, advocate, provider_user)
+    go = (case, survivor, advocate)
     referral_to(services[first], *go, "send", "accept")
     referral_to(services[first], *go, "send", "accept", "start", "complete")
     referral_to(services[first], *go, "send", "decline")
@@ -122,11 +125,10 @@ def test_a_provider_sees_only_the_referrals_sent_to_it(providers, django_assert_
     assert len(referrals_for_provider(second)) == 3
 
 
-def test_unmet_needs_by_type_and_region(
-    here, there, lead, advocate, provider_user, django_assert_num_queries
-):
+def test_unmet_needs_by_type_and_region(here, there, lead, advocate, django_assert_num_queries):
     def need(region, service_type):
         case, survivor = make_case(region, lead)
+        join_team(case, advocate)
         return actions.unmet_need_record(
             actor=advocate, case=case, survivor=survivor, service_type=service_type, reason="no_capacity"
         )
@@ -140,7 +142,7 @@ def test_unmet_needs_by_type_and_region(
         agency=make_provider(here), service_type="emergency_housing", capacity=1
     )
     make_consent(met.case, met.survivor, service.agency, advocate)
-    referral = referral_to(service, met.case, met.survivor, advocate, provider_user, "send", "accept")
+    referral = referral_to(service, met.case, met.survivor, advocate, "send", "accept")
     actions.unmet_need_meet(actor=advocate, need=met, referral=referral, expected_version=met.version)
 
     ours = {here.pk, there.pk}

@@ -1,13 +1,13 @@
 """The reminder job acts as the named system actor "care.reminders", not as nobody: its audit rows
 and journey events name it, the sealed chain still verifies, and a system actor that policy.yaml
-does not let `service_referral.remind` is refused with nothing written."""
+does not let `service_referral.remind` is refused (policy.Denied, a 404) with nothing written but
+the refusal's own audit row."""
 
 import dataclasses
 import datetime as dt
 import io
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
 from continuum.access import policy, system
@@ -15,6 +15,7 @@ from continuum.audit import sequencer
 from continuum.audit.models import AuditEvent
 from continuum.care import actions, tasks
 from continuum.care.models import WAIT_LIMITS, ReferralReminder
+from continuum.care.tests.conftest import make_staff
 from continuum.journeys.models import EventKind, JourneyEvent
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,13 @@ def overdue(monkeypatch, advocate, case, survivor, shelter, consent):
 
 
 def _written():
-    return ReferralReminder.objects.count(), AuditEvent.objects.count(), JourneyEvent.objects.count()
+    """What a reminder writes: reminders, audit rows that are not refusals, journey events."""
+    allowed = AuditEvent.objects.exclude(outcome="denied")
+    return ReferralReminder.objects.count(), allowed.count(), JourneyEvent.objects.count()
+
+
+def _refusals(operation=actions.REMIND):
+    return AuditEvent.objects.filter(action="deny", outcome="denied", detail__attempted=operation).count()
 
 
 def _policy_where_care_reminders_may(monkeypatch, *operations):
@@ -75,14 +82,15 @@ def test_a_system_actor_the_policy_does_not_name_for_remind_is_refused_with_noth
     monkeypatch, overdue
 ):
     _policy_where_care_reminders_may(monkeypatch)  # care.reminders, with no operation
-    before = _written()
-    with pytest.raises(PermissionDenied):
+    before, refused = _written(), _refusals()
+    with pytest.raises(policy.Denied):
         tasks.care_reminders.call()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(policy.Denied):
         actions.referral_reminder_record(
             actor=system.actor("care.reminders"), referral=overdue, now=policy.clock()
         )
     assert _written() == before
+    assert _refusals() == refused + 2
 
 
 def test_a_system_actor_no_app_registered_is_refused_even_under_a_registered_name_s_rules(
@@ -91,16 +99,16 @@ def test_a_system_actor_no_app_registered_is_refused_even_under_a_registered_nam
     _policy_where_care_reminders_may(monkeypatch, actions.REMIND)
     stranger = system.SystemActor("test.stranger")
     before = _written()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(policy.Denied):
         actions.referral_reminders_record(actor=stranger, now=policy.clock())
     assert _written() == before
 
 
 def test_a_user_who_may_not_work_on_the_cases_services_is_refused_with_nothing_written(persona, overdue):
     before = _written()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(policy.Denied):
         actions.referral_reminder_record(actor=persona("detective"), referral=overdue, now=policy.clock())
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(policy.Denied):
         actions.referral_reminders_record(actor=persona("detective"), now=policy.clock())
     assert _written() == before
 
@@ -108,9 +116,10 @@ def test_a_user_who_may_not_work_on_the_cases_services_is_refused_with_nothing_w
 def test_an_advocate_not_on_the_cases_team_is_refused_and_the_regions_coordinator_may_remind(
     advocate, coordinator, western_coordinator, overdue
 ):
+    colleague = make_staff("advocate_off_team", advocate.membership.agency, "advocate")
     before = _written()
-    with pytest.raises(PermissionDenied):
-        actions.referral_reminder_record(actor=advocate, referral=overdue, now=policy.clock())
+    with pytest.raises(policy.Denied):
+        actions.referral_reminder_record(actor=colleague, referral=overdue, now=policy.clock())
     assert _written() == before
     # Another region's coordinator reminds only of their own region's referrals.
     actions.referral_reminders_record(actor=western_coordinator, now=policy.clock())

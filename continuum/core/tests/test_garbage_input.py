@@ -316,7 +316,7 @@ def _seed() -> Case:
     agency = coordinator.membership.agency
     now = timezone.now()
     opened = intake_actions.referral_create(
-        actor=None,
+        actor=coordinator,
         region=agency.region,
         source="law_enforcement",
         received_at=now,
@@ -360,7 +360,7 @@ def _seed() -> Case:
     break_glass_start(actor=second, case=case, reason="A survivor is missing and the police ask now.")
     tips.tip_submit(language="en", what_happened="Someone is kept at a house and made to work.")
     intake_actions.referral_create(
-        actor=None,
+        actor=coordinator,
         region=agency.region,
         source="law_enforcement",
         received_at=now,

@@ -79,7 +79,7 @@ def _coordinator() -> User:
 
 def _new_referral(coordinator: User, **values: Any) -> Any:
     return intake_actions.referral_create(
-        actor=None,
+        actor=coordinator,
         region=coordinator.membership.agency.region,
         source="law_enforcement",
         received_at=timezone.now(),
@@ -159,8 +159,22 @@ def _meeting_cancel(user: User, case: Case) -> tuple[Model, Callable[[int], Any]
     )
 
 
-def _investigation_status_set(user: User, case: Case) -> tuple[Model, Callable[[int], Any]]:
+def _detective_on_the_team(coordinator: User, case: Case) -> User:
+    """The detective, put on the case team by the coordinator (the policy lets the team's police
+    investigate)."""
     detective = User.objects.select_related("membership__agency").get(username="detective")
+    coordination_actions.team_add(
+        actor=coordinator,
+        case=case,
+        user=detective,
+        agency=detective.membership.agency,
+        team_role="investigator",
+    )
+    return detective
+
+
+def _investigation_status_set(user: User, case: Case) -> tuple[Model, Callable[[int], Any]]:
+    detective = _detective_on_the_team(user, case)
     investigation = justice_actions.investigation_open(
         actor=detective, case=case, agency=detective.membership.agency, kind="labor"
     )
@@ -170,7 +184,7 @@ def _investigation_status_set(user: User, case: Case) -> tuple[Model, Callable[[
 
 
 def _investigation_close(user: User, case: Case) -> tuple[Model, Callable[[int], Any]]:
-    detective = User.objects.select_related("membership__agency").get(username="detective")
+    detective = _detective_on_the_team(user, case)
     investigation = justice_actions.investigation_open(
         actor=detective, case=case, agency=detective.membership.agency, kind="labor"
     )

@@ -159,7 +159,7 @@ def test_a_year_1_referral_already_stored_breaks_neither_the_queue_nor_its_case(
 
     coordinator = persona("coordinator")
     referral = intake_actions.referral_create(
-        actor=None,
+        actor=coordinator,
         region=coordinator.membership.agency.region,
         source="law_enforcement",
         received_at=timezone.now(),
@@ -202,8 +202,9 @@ def test_the_referral_action_refuses_bad_values_whoever_calls(persona, change, f
         **change,
     }
     with pytest.raises(ValidationError) as refused:
+        coordinator = persona("coordinator")
         intake_actions.referral_create(
-            actor=None, region=persona("coordinator").membership.agency.region, **values
+            actor=coordinator, region=coordinator.membership.agency.region, **values
         )
     assert field in refused.value.message_dict
     assert Referral.objects.count() == before

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from continuum.access import grants
 from continuum.audit.models import AuditEvent
 from continuum.cases.models import Case, CaseParticipant, ParticipantRole
 from continuum.coordination.actions import team_add
-from continuum.coordination.models import TeamRole
+from continuum.coordination.models import CaseTeamMember, TeamRole
 from continuum.journeys.models import JourneyEvent
 from continuum.justice import actions
 from continuum.justice.models import Charge, Disposition, Investigation, Prosecution
@@ -47,6 +48,16 @@ def detective(persona: Any) -> Any:
 @pytest.fixture
 def prosecutor(persona: Any) -> Any:
     return persona("prosecutor")
+
+
+def join_team(case: Case, *users: User) -> Case:
+    """Put each user on the case team (made without team_add: no audit row, no journey event)."""
+    for user in users:
+        member = CaseTeamMember.objects.create(
+            case=case, user=user, agency=user.membership.agency, team_role=TeamRole.OTHER
+        )
+        grants.refresh(member)
+    return case
 
 
 def make_team_case(coordinator: User, *members: tuple[User, str], trafficking_type: str = "labor") -> Case:

@@ -18,11 +18,19 @@ from continuum.justice.models import (
     InvestigationStatus,
     ProsecutionStatus,
 )
+from continuum.justice.tests.conftest import join_team
 from continuum.org.models import Agency, AgencyKind
 
 pytestmark = pytest.mark.django_db
 
 UTC = dt.UTC
+
+
+@pytest.fixture
+def case(case, detective, prosecutor):
+    """The world's case, with the detective and the prosecutor on its team: the actions ask the
+    policy, which lets an agency on the team investigate and prosecute."""
+    return join_team(case, detective, prosecutor)
 
 
 def open_investigation(detective, case, **kwargs) -> Investigation:
@@ -174,7 +182,7 @@ def test_a_prosecution_takes_only_the_cases_charges(detective, prosecutor, case,
         actor=detective, investigation=investigation, suspect=suspect, agency=detective.membership.agency
     )
     charge = actions.charge_file(actor=detective, arrest=arrest, statute="53a-192a")
-    other_case = type(case).objects.exclude(pk=case.pk).first()
+    other_case = join_team(type(case).objects.exclude(pk=case.pk).first(), prosecutor)
     with pytest.raises(ValidationError) as raised:
         actions.prosecution_open(
             actor=prosecutor, case=other_case, agency=prosecutor.membership.agency, charges=[charge]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from continuum.access import policy
 from continuum.audit.models import AuditEvent
 from continuum.journeys.models import EventKind, JourneyEvent
 from continuum.justice import actions
@@ -55,7 +56,11 @@ def test_it_refuses_no_charge_and_a_police_agency(detective, prosecutor, team_ca
     assert nothing.value.code == "no_charges"
     with pytest.raises(ValidationError) as police:
         actions.prosecution_open(
-            actor=detective, case=team_case, agency=detective.membership.agency, charges=charges
+            actor=prosecutor, case=team_case, agency=detective.membership.agency, charges=charges
         )
     assert police.value.code == "wrong_agency_kind"
+    with pytest.raises(policy.Denied):  # a detective does not prosecute (policy.yaml)
+        actions.prosecution_open(
+            actor=detective, case=team_case, agency=detective.membership.agency, charges=charges
+        )
     assert snapshot(team_case) == before

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from continuum.justice import actions
 from continuum.justice.selectors import arrests_by_year, outcomes_side_by_side
+from continuum.justice.tests.conftest import join_team
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,9 @@ def world(detective, prosecutor, case, suspect):
     """Sex: two arrests in Y1 with three charges filed in Y1 (one convicted by plea in Y1, one
     dismissed in Y2) and one arrest in Y2 without charges. Labor: one arrest in Y2, one charge, a
     conviction at trial in Y2. Both: one arrest in Y2, one charge, a plea in Y2, counted under sex
-    and under labor."""
+    and under labor. The detective and the prosecutor are on the case team (the actions ask the
+    policy)."""
+    join_team(case, detective, prosecutor)
     agency = detective.membership.agency
 
     def investigation(kind):

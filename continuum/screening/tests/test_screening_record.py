@@ -18,8 +18,10 @@ LABOR = answers(age_at_start=34, work_done="yes", work_found_by="offered_by_some
 
 
 @pytest.fixture
-def case() -> Case:
-    return Case.objects.order_by("reference").first()
+def case(persona) -> Case:
+    """A case of the coordinator's region: the coordinator may screen its survivors."""
+    region = persona("coordinator").membership.agency.region
+    return Case.objects.filter(region=region).order_by("reference").first()
 
 
 @pytest.fixture
@@ -82,7 +84,12 @@ def test_it_refuses_someone_who_is_not_a_survivor_of_the_case(persona, case) -> 
 
 
 def test_it_refuses_a_suspect_in_the_same_case(persona) -> None:
-    suspect = CaseParticipant.objects.filter(role="suspect").select_related("case", "person").first()
+    region = persona("coordinator").membership.agency.region
+    suspect = (
+        CaseParticipant.objects.filter(role="suspect", case__region=region)
+        .select_related("case", "person")
+        .first()
+    )
     if suspect is None:
         pytest.skip("the synthetic world has no suspect")
     if CaseParticipant.objects.filter(case=suspect.case, person=suspect.person, role="survivor").exists():
