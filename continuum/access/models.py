@@ -186,8 +186,15 @@ class CaseGrant(models.Model):
                 condition=models.Q(agency__isnull=False),
                 name="grant_agency_rel_case",
             ),
-            # one case's relationships (the case page), and deleting a case's grants
-            models.Index(fields=["case", "relationship"], name="grant_case_rel"),
+            # one case's relationships (the case page), deleting a case's grants, and a list's
+            # capped count: the holder and the time bounds are in the index, so a merge of the
+            # cases with the grants in case order reads the index alone (an advocate's list holds
+            # grants of two holders, their agency's and their own, which no holder index orders
+            # by case).
+            models.Index(
+                fields=["case", "relationship", "agency", "user", "valid_from", "valid_until"],
+                name="grant_case_holder",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -452,7 +452,7 @@ def _relationships_and_case(
     """The user's relationships with the case and the case itself (with `related` joined), in two
     plain queries: the case row, with the relationships that are conditions on its own columns,
     and the grants in force that the user or their agency holds on it (one index range of
-    `grant_case_rel`, not one EXISTS sub-plan per relationship)."""
+    `grant_case_holder`, not one EXISTS sub-plan per relationship)."""
     cases = registry.case_model().objects  # the registered case model (continuum/access/registry.py)
 
     actor = actor_of(user)

@@ -78,16 +78,24 @@ def page_number(value: Any) -> int:
 
 
 def capped_page(
-    queryset: QuerySet[Any], number: Any, *, per_page: int, cap: int = COUNT_CAP, count: int | None = None
+    queryset: QuerySet[Any],
+    number: Any,
+    *,
+    per_page: int,
+    cap: int = COUNT_CAP,
+    count: int | None = None,
+    counted_to_cap: bool = False,
 ) -> CappedPage:
     """Page `number` of `queryset` (ordered), with the capped count. A page past the end falls
-    back to the last page that can be shown within the cap. With `count`, the exact total the
-    caller already knows (from a query it makes anyway), nothing is counted here."""
+    back to the last page that can be shown within the cap. With `count`, the total the caller
+    already knows (from a query it makes anyway), nothing is counted here: the exact total, or,
+    with `counted_to_cap`, what the caller's own count that stops at `cap` + 1 found (more than
+    `cap` is shown as capped)."""
     page = page_number(number)
     offset = (page - 1) * per_page
     rows = list(queryset[offset : offset + per_page + 1])
     total: int | None = count
-    if total is not None:
+    if total is not None and not counted_to_cap:
         cap = max(cap, total)
     # The count needs no order: without it the database stops at `cap` + 1 rows instead of joining
     # and sorting every row the user may see to keep the first `cap` + 1 (a top-N sort of them all).

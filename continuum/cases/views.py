@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -86,21 +87,25 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     if page is not None:
         # Cases an administrator sees under break-glass: marked on the page, the read flagged.
         flagged_ids = policy.break_glass_case_ids(request.user, [case.pk for case in page.object_list])
-        audit.record(
-            actor=request.user,
-            action="list",
-            object_type="cases.Case",
-            fields=LIST_FIELDS,
-            flagged=bool(flagged_ids),
-            detail={"count": len(page.object_list), "page": page.number, "break_glass": len(flagged_ids)},
-        )
-        # One row per case shown; those read under break-glass are flagged for review (item 8).
-        shown = list(page.object_list)
-        policy.audited_list(request.user, [c for c in shown if c.pk not in flagged_ids], fields=LIST_FIELDS)
-        if flagged_ids:
-            policy.audited_list(
-                request.user, [c for c in shown if c.pk in flagged_ids], fields=LIST_FIELDS, flagged=True
+        # The list's row and the row of each case shown, in one transaction: one commit.
+        with transaction.atomic():
+            audit.record(
+                actor=request.user,
+                action="list",
+                object_type="cases.Case",
+                fields=LIST_FIELDS,
+                flagged=bool(flagged_ids),
+                detail={"count": len(page.object_list), "page": page.number, "break_glass": len(flagged_ids)},
             )
+            # One row per case shown; those read under break-glass are flagged for review (item 8).
+            shown = list(page.object_list)
+            policy.audited_list(
+                request.user, [c for c in shown if c.pk not in flagged_ids], fields=LIST_FIELDS
+            )
+            if flagged_ids:
+                policy.audited_list(
+                    request.user, [c for c in shown if c.pk in flagged_ids], fields=LIST_FIELDS, flagged=True
+                )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

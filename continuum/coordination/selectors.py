@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from continuum.access.policy import CaseAccess
 from continuum.cases.models import Case
-from continuum.cases.paging import CappedPage, capped_page
+from continuum.cases.paging import COUNT_CAP, CappedPage, capped_page
 from continuum.coordination.models import CaseTeamMember, FollowUpContact, PlanGoal, SupportPlan, Task
 from continuum.org.models import Agency, Membership, Role, User
 
@@ -21,9 +21,10 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class TaskQueue:
     tasks: list[Task]
-    overdue: int
-    by_agency: list[tuple[str, int]]
+    overdue: int  # COUNT_CAP at most; `overdue_capped` when more are overdue
+    by_agency: list[tuple[str, int]]  # among the overdue counted: at least that many each when capped
     page: CappedPage
+    overdue_capped: bool = False
 
 
 TASK_PAGE_SIZE = 50
@@ -32,26 +33,39 @@ TASK_PAGE_SIZE = 50
 def task_queue(user: Any, now: dt.datetime, page: Any = 1) -> TaskQueue:
     """Open tasks on the cases this user may see, the overdue first, a page at a time with a capped
     count (continuum/cases/paging.py); and the overdue count per agency, so no deadline is missed
-    unseen (SPEC C3)."""
+    unseen (SPEC C3).
+
+    The counts stop at COUNT_CAP + 1 tasks, as the case list's does: one read of the
+    COUNT_CAP + 1 open tasks due soonest (a walk of the `task_open_due` index that stops there,
+    their agency and due time only) counts them and, per agency, the overdue among them. The
+    overdue come first in that order, so the overdue count is exact unless all of those tasks are
+    overdue; then the page says "more than 1,000 overdue" and each agency's count is a lower
+    bound. So the page reads the same few rows however many open tasks the region has, instead of
+    joining every one of them to its case."""
     visible = Case.objects.restrict(user, "view")
     open_tasks = Task.objects.filter(case__in=visible, done_at=None)
-    # One aggregate gives both counts (the open tasks and, per agency, the overdue ones), so the
-    # page below counts nothing of its own.
-    counts = (
-        open_tasks.values("agency__name")
-        .annotate(n=Count("id", filter=Q(due_at__lte=now)), total=Count("id"))
-        .order_by("-n", "agency__name")
-    )
-    rows = list(counts)
-    by_agency = [(row["agency__name"], row["n"]) for row in rows if row["n"]]
+    soonest = open_tasks.order_by("due_at", "id").values_list("agency__name", "due_at")[: COUNT_CAP + 1]
+    overdue_by: dict[str, int] = {}
+    counted = 0
+    for agency, due_at in soonest:
+        counted += 1
+        if due_at <= now:
+            overdue_by[agency] = overdue_by.get(agency, 0) + 1
+    by_agency = sorted(overdue_by.items(), key=lambda item: (-item[1], item[0]))
+    overdue = sum(overdue_by.values())
     shown = capped_page(
         open_tasks.select_related("case", "agency").order_by("due_at", "id"),
         page,
         per_page=TASK_PAGE_SIZE,
-        count=sum(row["total"] for row in rows),
+        count=counted,
+        counted_to_cap=True,
     )
     return TaskQueue(
-        tasks=list(shown.object_list), overdue=sum(n for _, n in by_agency), by_agency=by_agency, page=shown
+        tasks=list(shown.object_list),
+        overdue=min(overdue, COUNT_CAP),
+        by_agency=by_agency,
+        page=shown,
+        overdue_capped=overdue > COUNT_CAP,
     )
 
 

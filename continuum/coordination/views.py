@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -48,13 +49,15 @@ def task_queue_view(request: HttpRequest) -> HttpResponse:
     count per agency."""
     now = policy.clock()
     queue = task_queue(request.user, now, request.GET.get("page"))
-    audit.record(
-        actor=request.user,
-        action="list",
-        object_type="coordination.Task",
-        detail={"count": len(queue.tasks), "page": queue.page.number},
-    )
-    policy.audited_list(request.user, [task.case_id for task in queue.tasks])
+    # The list's row and the row of each case shown, in one transaction: one commit.
+    with transaction.atomic():
+        audit.record(
+            actor=request.user,
+            action="list",
+            object_type="coordination.Task",
+            detail={"count": len(queue.tasks), "page": queue.page.number},
+        )
+        policy.audited_list(request.user, [task.case_id for task in queue.tasks])
     return render(
         request, "coordination/task_queue.html", {"queue": queue, "page": queue.page, "query": "", "now": now}
     )

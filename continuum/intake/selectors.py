@@ -87,7 +87,11 @@ def triage_queue(user: Any, *, shown: int = QUEUE_SHOWN) -> tuple[list[QueueItem
     """The oldest new tips and new referrals (`shown` of each), with the possible-duplicate hints
     of all the referrals found in one query, and how many of each wait: the queue costs the same
     few queries and renders the same few rows however many cases or referrals there are."""
-    tips, n_tips = _shown_and_count(new_tips_for(user), shown)
+    # Only what the queue shows of a tip: its other encrypted fields (where, contact) would each
+    # be decrypted for every row and never shown.
+    tips, n_tips = _shown_and_count(
+        new_tips_for(user).only("id", "language", "what_happened", "status", "received_at"), shown
+    )
     referrals, n_referrals = _shown_and_count(
         referrals_for(user).filter(status=ReferralStatus.NEW).order_by("received_at", "id"), shown
     )

@@ -63,6 +63,32 @@ def test_another_region_does_not_see_or_count_the_task(client, persona, task, mo
     assert task not in queue.tasks and all(name != task.agency.name for name, _ in queue.by_agency)
 
 
+def _tasks_due(case, agency, now, hours):
+    for h in hours:
+        Task.objects.create(case=case, kind=TaskKind.OTHER, agency=agency, due_at=now + dt.timedelta(hours=h))
+
+
+def test_the_counts_stop_at_the_cap_and_say_so(client, persona, task, monkeypatch):
+    """The queue counts the tasks due soonest, up to the cap and one more: the overdue come first,
+    so they are counted exactly while fewer than that; past it the page says "more than"."""
+    from continuum.coordination import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    now = timezone.now()
+    monkeypatch.setattr(policy, "clock", lambda: now)
+    sign_in(client, persona("coordinator"))
+    _tasks_due(task.case, task.agency, now, [-3, -2, 5, 6])  # with the fixture's: 2 overdue, 5 open
+    queue = _queue(client)
+    assert (queue.overdue, queue.overdue_capped) == (2, False)
+    assert queue.by_agency == [(task.agency.name, 2)]
+    assert not queue.page.capped and queue.page.count == 5  # one page settles its own count
+    _tasks_due(task.case, task.agency, now, [-5, -4])  # 4 overdue now: more than the cap
+    queue = _queue(client)
+    assert (queue.overdue, queue.overdue_capped) == (3, True)
+    html = client.get(reverse("coordination:tasks")).content.decode()
+    assert "More than 3 tasks are overdue." in html and 'data-testid="overdue-capped"' in html
+
+
 def test_completing_the_mandated_report_task_sends_the_report_and_records_the_step(client, persona, task):
     report = MandatedReport.objects.create(
         case=task.case,
