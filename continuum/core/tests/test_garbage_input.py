@@ -90,8 +90,10 @@ READ_PAGES = {
 
 
 def _a_read(action: str, outcome: str) -> bool:
-    """An audit row the garbage may add: a read, a denial, or the sign-ins of the test itself."""
-    return outcome == "denied" or action.startswith("view") or action in {"list", "login", "logout"}
+    """An audit row the garbage may add: a read (the access layer's `open_<action>` at the door, or
+    a page's own `view...`), a denial, or the sign-ins of the test itself."""
+    reads = action.startswith(("view", "open_"))
+    return outcome == "denied" or reads or action in {"list", "login", "logout"}
 
 
 class _Forms(HTMLParser):
