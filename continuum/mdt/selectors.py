@@ -66,13 +66,17 @@ def meeting_view(user: Any, meeting: MdtMeeting) -> MeetingView:
         minutes_by_item.setdefault(minute.item_id, []).append(minute)
     agenda: list[AgendaEntry] = []
     shown: list[str] = []
+    # The whole agenda in a fixed number of queries: the cases the reader may view (one restricted
+    # query) and what they may see of each (policy.case_categories), not one decision per item.
+    case_ids = [item.case_id for item in items]
+    viewable = set(Case.objects.restrict(user, "view").filter(pk__in=case_ids).values_list("pk", flat=True))
+    categories_of = policy.case_categories(user, [c for c in case_ids if c in viewable])
     for item in items:
-        decision = policy.decide(user, item.case_id, "view")
         all_minutes = minutes_by_item.get(item.pk, [])
-        if not decision or not decision[0]:
+        if item.case_id not in viewable:
             agenda.append(AgendaEntry(item=item, case=None, minutes=[], hidden_minutes=len(all_minutes)))
             continue
-        categories = decision[2]
+        categories = categories_of.get(item.case_id, frozenset())
         visible = [m for m in all_minutes if m.category in categories]
         shown.append(str(item.case_id))
         agenda.append(

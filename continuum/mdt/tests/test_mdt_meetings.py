@@ -249,3 +249,27 @@ def test_holding_from_a_stale_page_is_a_409_and_changes_nothing(client, persona,
     response = client.post(op_url("hold", meeting), {"version": meeting.version + 7})
     assert response.status_code == 409
     assert _state(meeting) == before and meeting.status == MeetingStatus.PLANNED
+
+
+def test_the_meeting_page_costs_the_same_queries_whatever_the_agenda(client, persona, meeting):
+    """The agenda is decided in one restricted query and one batch of categories, not per case."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    coordinator = persona("coordinator")
+    sign_in(client, persona("detective"))
+    url = reverse("mdt:meeting", args=[meeting.pk])
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(url).status_code == 200
+    more = (
+        Case.objects.filter(region=meeting.region, status="Active")
+        .exclude(mdt_items__meeting=meeting)
+        .order_by("reference")[:8]
+    )
+    for case in more:
+        actions.meeting_add_case(actor=coordinator, meeting=meeting, case=case)
+    with CaptureQueriesContext(connection) as ten:
+        response = client.get(url)
+    assert len(more) >= 3
+    assert response.status_code == 200 and len(response.context["view"].agenda) == 2 + len(more)
+    assert len(ten.captured_queries) <= len(two.captured_queries) + 1  # + the audit rows' batch
