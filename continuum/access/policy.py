@@ -1053,11 +1053,6 @@ def aggregate(user: Any, queryset: QuerySet[Any], by: Iterable[str]) -> list[Cel
     return cells
 
 
-def api_operation(scope: str) -> str | None:
-    """The operation an API token's scope performs (policy.yaml `scopes.api`), or None."""
-    return policy().scopes.api.get(scope)
-
-
 def _is_token(user: Any) -> bool:
     from continuum.org.models import ApiToken
 

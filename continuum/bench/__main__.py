@@ -1,5 +1,6 @@
 """`python -m continuum.bench synth [--sizes 100000 1000000]`: time the synthetic generator;
-`python -m continuum.bench pages --cases 100000`: page latency (continuum/bench/pages.py).
+`python -m continuum.bench pages --cases 100000`: page latency (continuum/bench/pages.py);
+`python -m continuum.bench explain --database DB --user U --url PATH`: one page's query plans.
 
 Each size runs `continuum synth` in a fresh PostgreSQL database (created and dropped here) and
 reports wall time, CPU time and the peak memory of the generator process, so the figures in
@@ -18,7 +19,7 @@ import uuid
 
 import psycopg
 
-from continuum.bench import pages
+from continuum.bench import explain, pages
 
 
 def bench_synth(sizes: list[int], server: str, seed: int) -> None:
@@ -65,11 +66,14 @@ def main() -> None:
     server = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
     synth.add_argument("--server", default=server)
     pages.add_parser(sub, server)
+    explain.add_parser(sub, server)
     args = parser.parse_args()
     if args.what == "synth":
         bench_synth(args.sizes, args.server, args.seed)
     elif args.what == "pages":
         pages.bench_pages(args)
+    elif args.what == "explain":
+        explain.bench_explain(args)
 
 
 if __name__ == "__main__":

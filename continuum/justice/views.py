@@ -58,9 +58,14 @@ def _status_form(investigation: Investigation, data: Any = None) -> Investigatio
     )
 
 
-def _editable(investigation: Investigation, agency_id: int) -> bool:
-    """The investigating agency's own staff set its status, until it is closed."""
-    return investigation.agency_id == agency_id and investigation.status != InvestigationStatus.CLOSED
+def _updatable(user: User, case: Any) -> set[Any]:
+    """The ids of the case's investigations whose status the user may set (policy.yaml
+    `investigation.update`: the investigating agency's own staff), in one query."""
+    return set(
+        policy.restrict(user, "investigation.update", Investigation.objects.filter(case=case)).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def _record_arrest(request: HttpRequest, user: User, access: policy.CaseAccess) -> None:
@@ -110,11 +115,12 @@ def _justice_page(
     case = access.case
     assert isinstance(request.user, User)
     user = request.user
-    agency_id = user.membership.agency_id
+    updatable = _updatable(user, case)
     rows = []
     for investigation in investigations_of(case):
         form = None
-        if _editable(investigation, agency_id):
+        # a closed investigation stays closed
+        if investigation.pk in updatable and investigation.status != InvestigationStatus.CLOSED:
             matches = posted_status is not None and posted_status["investigation"].value() == str(
                 investigation.pk
             )
@@ -178,11 +184,12 @@ def investigation_status_view(request: HttpRequest, case_id: str) -> HttpRespons
     access = policy.access_case(request.user, case_id, "justice")
     assert isinstance(request.user, User)
     user = request.user
+    updatable = _updatable(user, access.case)
     investigation = next(
         (
             i
             for i in investigations_of(access.case)
-            if str(i.pk) == request.POST.get("investigation") and i.agency_id == user.membership.agency_id
+            if str(i.pk) == request.POST.get("investigation") and i.pk in updatable
         ),
         None,
     )

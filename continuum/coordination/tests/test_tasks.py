@@ -175,3 +175,32 @@ def test_the_queue_shows_a_page_of_tasks_the_soonest_due_first_and_counts_them_a
     assert response.context["queue"].tasks == tasks[50:]
     # A page past the end shows the last one.
     assert client.get(reverse("coordination:tasks"), {"page": 9}).context["queue"].tasks == tasks[50:]
+
+
+def test_a_task_of_another_agency_is_refused_by_the_policy_and_left_open(client, persona):
+    """The advocate may work the case's tasks (case.task) but not another agency's task
+    (task.complete: case.task & owner_agency): the page says whose it is, the task stays open,
+    and the refusal is in the audit log."""
+    from django.contrib.messages import get_messages
+
+    from continuum.audit.models import AuditEvent
+
+    advocate = persona("advocate")
+    member = CaseTeamMember.objects.filter(user=advocate, removed_at=None).select_related("case").first()
+    other = Agency.objects.exclude(pk=advocate.membership.agency_id).filter(region=member.case.region).first()
+    task = Task.objects.create(
+        case=member.case,
+        kind=TaskKind.OTHER,
+        title="Interview",
+        agency=other,
+        due_at=timezone.now() + dt.timedelta(hours=24),
+    )
+    assert policy.access_case(advocate, member.case_id, "task")  # the case's tasks are open to her
+    sign_in(client, advocate)
+    denials = AuditEvent.objects.filter(action="deny", actor_id=advocate.pk).count()
+    response = client.post(reverse("coordination:task_done", args=[task.case_id, task.pk]))
+    assert response.status_code == 302
+    assert f"This task belongs to {other.name}." in [str(m) for m in get_messages(response.wsgi_request)]
+    task.refresh_from_db()
+    assert task.done_at is None
+    assert AuditEvent.objects.filter(action="deny", actor_id=advocate.pk).count() == denials + 1
