@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
+from continuum.access import policy
 from continuum.access.policy import CaseAccess
 from continuum.cases.models import CaseParticipant, ParticipantRole
 from continuum.justice import statutes
@@ -95,6 +96,16 @@ def outcomes_side_by_side() -> list[dict[str, int]]:
                 row[f"{kind}_{measure}"] = measured[measure].get(year, {}).get(kind, 0)
         table.append(row)
     return table
+
+
+def updatable_investigations(user: Any, case: Any) -> set[Any]:
+    """The ids of the case's investigations whose status the user may set (policy.yaml
+    `investigation.update`: the investigating agency's own staff), in one query."""
+    return set(
+        policy.restrict(user, "investigation.update", Investigation.objects.filter(case=case)).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def investigations_of(case: Any) -> list[Investigation]:

@@ -40,7 +40,13 @@ from continuum.justice.forms import (
     moment_of,
 )
 from continuum.justice.models import Investigation, InvestigationStatus
-from continuum.justice.selectors import charge_rows, investigations_of, prosecutions_of, suspects_in
+from continuum.justice.selectors import (
+    charge_rows,
+    investigations_of,
+    prosecutions_of,
+    suspects_in,
+    updatable_investigations,
+)
 from continuum.justice.statutes import all_statutes
 from continuum.org.models import User
 
@@ -55,16 +61,6 @@ def _status_form(investigation: Investigation, data: Any = None) -> Investigatio
             "seen_status": investigation.status,
             "status": investigation.status,
         },
-    )
-
-
-def _updatable(user: User, case: Any) -> set[Any]:
-    """The ids of the case's investigations whose status the user may set (policy.yaml
-    `investigation.update`: the investigating agency's own staff), in one query."""
-    return set(
-        policy.restrict(user, "investigation.update", Investigation.objects.filter(case=case)).values_list(
-            "pk", flat=True
-        )
     )
 
 
@@ -115,7 +111,7 @@ def _justice_page(
     case = access.case
     assert isinstance(request.user, User)
     user = request.user
-    updatable = _updatable(user, case)
+    updatable = updatable_investigations(user, case)
     rows = []
     for investigation in investigations_of(case):
         form = None
@@ -184,7 +180,7 @@ def investigation_status_view(request: HttpRequest, case_id: str) -> HttpRespons
     access = policy.access_case(request.user, case_id, "justice")
     assert isinstance(request.user, User)
     user = request.user
-    updatable = _updatable(user, access.case)
+    updatable = updatable_investigations(user, access.case)
     investigation = next(
         (
             i
